@@ -1,0 +1,55 @@
+// Typed errors for everything that can happen in operation: bad input, missing objects,
+// conflicts, disk faults. Each has a stable code (part of the interface: clients and tests
+// match on it) and a message that names the thing and says what to do.
+
+/** Every error code Shoal returns; one line each on when. */
+export const ERROR_CODES = {
+  /** A literal could not be parsed (text, position and expected form in the message). */
+  INVALID_LITERAL: 'S00101',
+  /** A value has the wrong type for a column or argument. */
+  TYPE_MISMATCH: 'S00102',
+  /** The columns given to a write do not match the table (count, names or lengths). */
+  COLUMN_MISMATCH: 'S00103',
+  /** An argument is invalid (empty name, bad scheme, bad option). */
+  INVALID_ARGUMENT: 'S00104',
+  /** A value falls outside the partition scheme of a database. */
+  OUTSIDE_PARTITION_SCHEME: 'S00201',
+  /** A partition scheme definition is invalid. */
+  INVALID_PARTITION_SCHEME: 'S00202',
+  DATABASE_NOT_FOUND: 'S00301',
+  TABLE_NOT_FOUND: 'S00302',
+  COLUMN_NOT_FOUND: 'S00303',
+  PARTITION_NOT_FOUND: 'S00304',
+  DATABASE_EXISTS: 'S00311',
+  TABLE_EXISTS: 'S00312',
+  COLUMN_EXISTS: 'S00313',
+  PARTITION_EXISTS: 'S00314',
+  /** A writer waited longer than its bound for another writer of the same partition. */
+  LOCK_TIMEOUT: 'S00401',
+  /** The store was closed, or is being closed. */
+  STORE_CLOSED: 'S00402',
+  /** Data read from disk failed its checksum, or a file the catalog names is missing. */
+  CORRUPT_DATA: 'S00501',
+  /** The disk refused a write (full, read-only, permission). */
+  DISK_ERROR: 'S00502',
+} as const;
+
+export type ErrorCodeName = keyof typeof ERROR_CODES;
+
+/** An operational error: `code` is stable, `message` names the thing and the way out. */
+export class ShoalError extends Error {
+  override readonly name = 'ShoalError';
+  readonly code: string;
+  readonly kind: ErrorCodeName;
+
+  constructor(kind: ErrorCodeName, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+    this.code = ERROR_CODES[kind];
+  }
+}
+
+/** True when `error` is a ShoalError of the given kind. */
+export function isShoalError(error: unknown, kind?: ErrorCodeName): error is ShoalError {
+  return error instanceof ShoalError && (kind === undefined || error.kind === kind);
+}
