@@ -1,0 +1,31 @@
+// Every bound Shoal enforces, in one place, each with why it has its value.
+
+/** Rows in one segment file: ~1 M rows keeps a 9-column file near 60 MB, readable whole. */
+export const MAX_SEGMENT_ROWS = 1 << 20;
+
+/** Rows one write call may carry: bounds a write's memory to a few GB of columns. */
+export const MAX_WRITE_ROWS = 50_000_000;
+
+/** Default longest wait for another writer's lock; long enough for a large append. */
+export const DEFAULT_LOCK_TIMEOUT_MILLIS = 30_000;
+
+/** Segment files written at once by one transaction: enough to overlap fsyncs on 2 cores. */
+export const SEGMENT_WRITE_CONCURRENCY = 8;
+
+/** A segment under this many rows counts as small for compaction. */
+export const COMPACTION_SMALL_SEGMENT_ROWS = 65_536;
+
+/** Compaction merges a partition once it has at least this many small segments. */
+export const COMPACTION_MIN_SMALL_SEGMENTS = 4;
+
+/** A segment with this share of its rows deleted is rewritten by compaction. */
+export const COMPACTION_DELETED_RATIO = 0.5;
+
+/** Default pause between background compaction passes. */
+export const DEFAULT_COMPACTION_INTERVAL_MILLIS = 10_000;
+
+/** Columns in one table: bounds schema records and per-row hashing work. */
+export const MAX_TABLE_COLUMNS = 4096;
+
+/** Longest database, table or column name. */
+export const MAX_NAME_LENGTH = 255;

@@ -1,0 +1,43 @@
+// append!: adds rows (of any number of partitions) to a table in one transaction.
+
+import { columnLength } from '../core/types/column.ts';
+import type { Column } from '../core/types/column.ts';
+import type { CommitEffects } from './commit-effects.ts';
+import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
+import { requireDatabase, requireTable } from './snapshot.ts';
+import type { Store } from './store.ts';
+import { conformColumns, splitByPartition, writePartitionRows } from './write-rows.ts';
+import type { PartitionRows } from './write-rows.ts';
+
+/** Appends `columns` (one per table column, in schema order) to `db`/`table`. */
+export function append(
+  store: Store,
+  db: string,
+  table: string,
+  columns: readonly Column[],
+): Promise<CommitEffects> {
+  let conformed: Column[] = [];
+  let parts: PartitionRows[] = [];
+  return store.write(
+    `append(${db}/${table})`,
+    [databaseLock(db, 'shared'), tableLock(db, table, 'shared')],
+    async (context) => {
+      const dbState = requireDatabase(context.state, db);
+      const tableState = requireTable(context.state, db, table);
+      const changes = await writePartitionRows(context, dbState, tableState, conformed, parts);
+      return {
+        kind: 'APPEND',
+        db,
+        table,
+        rowsWritten: columnLength(conformed[0] as Column),
+        changes,
+      };
+    },
+    (state) => {
+      const tableState = requireTable(state, db, table);
+      conformed = conformColumns(db, tableState, columns);
+      parts = splitByPartition(requireDatabase(state, db), tableState, conformed);
+      return parts.map((p) => partitionLock(db, table, p.key));
+    },
+  );
+}

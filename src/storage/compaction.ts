@@ -1,0 +1,129 @@
+// Background compaction: merges a partition's small segments, and rewrites segments that
+// are mostly deleted rows, into fewer, denser segments. Content is unchanged (the checksum
+// proves it); readers keep their snapshots' files until they release them, so compaction
+// never blocks a reader. It holds the partition's lock only while merging that partition.
+
+import {
+  COMPACTION_DELETED_RATIO,
+  COMPACTION_MIN_SMALL_SEGMENTS,
+  COMPACTION_SMALL_SEGMENT_ROWS,
+} from '../core/limits.ts';
+import type { Column } from '../core/types/column.ts';
+import { concatColumns } from '../core/types/column-ops.ts';
+import type { PartitionState, SegmentState } from './catalog.ts';
+import type { CatalogChange, CommitEffects } from './commit-effects.ts';
+import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
+import { forEachSegment } from './row-scan.ts';
+import { requireDatabase, requireTable } from './snapshot.ts';
+import type { Store } from './store.ts';
+import { writePartitionRows } from './write-rows.ts';
+
+/** The segments of a partition worth merging, or [] when it is fine as it is. */
+export function segmentsToCompact(partition: PartitionState): SegmentState[] {
+  const small = partition.segments.filter(
+    (s) => s.rows - s.deleted.length < COMPACTION_SMALL_SEGMENT_ROWS,
+  );
+  const sparse = partition.segments.filter(
+    (s) => s.deleted.length >= s.rows * COMPACTION_DELETED_RATIO,
+  );
+  const chosen = new Set<SegmentState>(sparse);
+  if (small.length >= COMPACTION_MIN_SMALL_SEGMENTS) for (const s of small) chosen.add(s);
+  return partition.segments.filter((s) => chosen.has(s));
+}
+
+/** Compacts one partition of a table; undefined when there was nothing to do. */
+export async function compactPartition(
+  store: Store,
+  db: string,
+  table: string,
+  key: string,
+): Promise<CommitEffects | undefined> {
+  const locks = [
+    databaseLock(db, 'shared'),
+    tableLock(db, table, 'shared'),
+    partitionLock(db, table, key),
+  ];
+  const effects = await store.write(`compact(${db}/${table}/${key})`, locks, async (context) => {
+    const dbState = requireDatabase(context.state, db);
+    const tableState = requireTable(context.state, db, table);
+    const partition = tableState.partitions.get(key);
+    const chosen = partition === undefined ? [] : segmentsToCompact(partition);
+    const changes: CatalogChange[] = [];
+    if (chosen.length > 0) {
+      const ids = new Set(chosen.map((s) => s.id));
+      const parts: Column[][] = [];
+      const onlyChosen = { ...tableState, partitions: new Map([[key, { key, segments: chosen }]]) };
+      await forEachSegment(store, dbState, onlyChosen, [key], ({ columns, positions }) => {
+        if (positions.length > 0) parts.push(columns.slice());
+      });
+      changes.push({ kind: 'remove-segments', db, table, partition: key, segmentIds: [...ids] });
+      if (parts.length > 0) {
+        const merged = tableState.meta.columns.map((meta, i) =>
+          concatColumns(
+            meta.type,
+            parts.map((p) => p[i] as Column),
+          ),
+        );
+        changes.push(
+          ...(await writePartitionRows(context, dbState, tableState, merged, [
+            { key, rows: undefined },
+          ])),
+        );
+      }
+    }
+    return { kind: 'COMPACT', db, table, rowsWritten: 0, changes };
+  });
+  return effects.changes.length > 0 ? effects : undefined;
+}
+
+/** One pass over every partition of every table; returns how many were compacted. */
+export async function compactAll(store: Store): Promise<number> {
+  const snapshot = store.snapshot();
+  const candidates: [string, string, string][] = [];
+  try {
+    for (const [dbName, db] of snapshot.state.databases) {
+      for (const [tableName, table] of db.tables) {
+        for (const [key, partition] of table.partitions) {
+          if (segmentsToCompact(partition).length > 0) candidates.push([dbName, tableName, key]);
+        }
+      }
+    }
+  } finally {
+    snapshot.release();
+  }
+  let count = 0;
+  for (const [db, table, key] of candidates) {
+    if ((await compactPartition(store, db, table, key)) !== undefined) count++;
+  }
+  return count;
+}
+
+/** A running background compaction; `lastError` is the last pass's failure, if any. */
+export interface CompactionHandle {
+  readonly lastError: () => Error | undefined;
+  stop(): Promise<void>;
+}
+
+/** Runs compactAll every `intervalMillis` until stopped; a failed pass is kept, not hidden. */
+export function startCompaction(store: Store, intervalMillis: number): CompactionHandle {
+  let lastError: Error | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      try {
+        await compactAll(store);
+        lastError = undefined;
+      } catch (error) {
+        lastError = error as Error;
+      }
+    });
+  }, intervalMillis);
+  timer.unref();
+  return {
+    lastError: () => lastError,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

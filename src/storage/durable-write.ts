@@ -1,0 +1,43 @@
+// The one way a data file reaches disk: temp → fsync → rename → fsync folder. After a crash
+// a file either has its whole content under its final name or is absent (a leftover temp
+// file is removed at open, see orphan cleanup in store-open.ts).
+
+import * as path from 'node:path';
+import { ShoalError } from '../core/errors.ts';
+import type { StorageFs } from './storage-fs.ts';
+
+/** Suffix of files being written; never referenced by the catalog. */
+export const TEMP_SUFFIX = '.tmp';
+
+/** Writes `bytes` durably at `finalPath`. Rejects with DISK_ERROR naming the file. */
+export async function writeFileDurably(
+  fs: StorageFs,
+  finalPath: string,
+  bytes: Uint8Array,
+): Promise<void> {
+  const tempPath = finalPath + TEMP_SUFFIX;
+  try {
+    await fs.writeFile(tempPath, bytes);
+    await fs.fsyncFile(tempPath);
+    await fs.rename(tempPath, finalPath);
+    await fs.fsyncDir(path.dirname(finalPath));
+  } catch (error) {
+    throw asDiskError(error, `writing ${finalPath}`);
+  }
+}
+
+/** Wraps a file-system error as DISK_ERROR, keeping ShoalErrors and assertion failures. */
+export function asDiskError(error: unknown, doing: string): Error {
+  if (error instanceof ShoalError || !(error instanceof Error)) return error as Error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error;
+  const hint =
+    code === 'ENOSPC'
+      ? 'the disk is full: free space and retry'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied: check the owner and mode of the data folder'
+        : code === 'EROFS'
+          ? 'the file system is read-only'
+          : `the file system answered ${code}`;
+  return new ShoalError('DISK_ERROR', `${doing} failed: ${hint}`, { cause: error });
+}

@@ -1,0 +1,191 @@
+// Segment files: one Arrow IPC file (one record batch) per segment. Fields are named by the
+// column's stable id (`c<id>`) so renaming a column never rewrites data; the Shoal type and
+// the column name at write time ride in field metadata. SYMBOL is an Arrow dictionary
+// column. Nulls are the type's sentinel values (column-type.ts), so there is no validity map.
+
+import {
+  Dictionary,
+  Field,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  Utf8,
+  makeData,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+} from 'apache-arrow';
+import type { Data, DataType, Vector } from 'apache-arrow';
+import { assert, unreachable } from '../core/assert.ts';
+import { ShoalError } from '../core/errors.ts';
+import { isColumnType, physicalKind } from '../core/types/column-type.ts';
+import type { ColumnType } from '../core/types/column-type.ts';
+import { columnLength } from '../core/types/column.ts';
+import type { Column } from '../core/types/column.ts';
+import { concatColumns } from '../core/types/column-ops.ts';
+
+/** One column of a segment, keyed by the table's stable column id. */
+export interface SegmentColumn {
+  readonly id: number;
+  readonly name: string;
+  readonly column: Column;
+}
+
+/** Encodes columns of equal length as an Arrow IPC file. */
+export function encodeSegment(columns: readonly SegmentColumn[]): Uint8Array {
+  assert(columns.length > 0, 'a segment has at least one column');
+  const rows = columnLength((columns[0] as SegmentColumn).column);
+  const fields: Field[] = [];
+  const children: Data[] = [];
+  for (const { id, name, column } of columns) {
+    assert(columnLength(column) === rows, 'segment columns differ in length');
+    const data = toArrowData(column);
+    fields.push(
+      new Field(
+        `c${id}`,
+        data.type,
+        false,
+        new Map([
+          ['shoal.type', column.type],
+          ['shoal.name', name],
+        ]),
+      ),
+    );
+    children.push(data);
+  }
+  const schema = new Schema(fields);
+  const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
+  return tableToIPC(new Table(schema, [new RecordBatch(schema, struct)]), 'file');
+}
+
+/** Decodes a segment: column id → column. Rejects a malformed file with CORRUPT_DATA. */
+export function decodeSegment(bytes: Uint8Array, where: string): ReadonlyMap<number, Column> {
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (error) {
+    throw new ShoalError('CORRUPT_DATA', `segment ${where} is not a readable Arrow file`, {
+      cause: error,
+    });
+  }
+  const out = new Map<number, Column>();
+  for (const field of table.schema.fields) {
+    const type = field.metadata.get('shoal.type');
+    const id = Number(field.name.slice(1));
+    if (type === undefined || !isColumnType(type) || !Number.isInteger(id)) {
+      throw new ShoalError(
+        'CORRUPT_DATA',
+        `segment ${where} has a field ${field.name} without a Shoal type`,
+      );
+    }
+    const vector = table.getChild(field.name);
+    assert(vector !== null, 'field listed but absent');
+    out.set(id, fromArrowVector(type, vector));
+  }
+  return out;
+}
+
+function arrowTypeOf(type: ColumnType): DataType {
+  switch (physicalKind(type)) {
+    case 'int8':
+      return new Int8();
+    case 'int16':
+      return new Int16();
+    case 'int32':
+      return new Int32();
+    case 'int64':
+      return new Int64();
+    case 'float32':
+      return new Float32();
+    case 'float64':
+      return new Float64();
+    case 'text':
+      return type === 'SYMBOL' ? new Dictionary(new Utf8(), new Int32()) : new Utf8();
+  }
+}
+
+function toArrowData(column: Column): Data {
+  switch (column.type) {
+    case 'SYMBOL': {
+      const dictionary = vectorFromArray(column.data.dictionary as string[], new Utf8());
+      const type = new Dictionary(new Utf8(), new Int32());
+      return makeData({
+        type,
+        length: column.data.codes.length,
+        nullCount: 0,
+        data: column.data.codes,
+        dictionary,
+      });
+    }
+    case 'STRING':
+      return vectorFromArray(column.data as string[], new Utf8()).data[0] as Data;
+    default: {
+      const type = arrowTypeOf(column.type);
+      return makeData({
+        type,
+        length: column.data.length,
+        nullCount: 0,
+        data: column.data,
+      } as never) as Data;
+    }
+  }
+}
+
+function fromArrowVector(type: ColumnType, vector: Vector): Column {
+  const chunks = vector.data.map((chunk) => fromArrowData(type, chunk));
+  return chunks.length === 1 ? (chunks[0] as Column) : concatColumns(type, chunks);
+}
+
+function fromArrowData(type: ColumnType, data: Data): Column {
+  switch (type) {
+    case 'SYMBOL': {
+      const dictionary = data.dictionary;
+      assert(dictionary !== undefined, 'SYMBOL field without a dictionary');
+      const codes = (data.values as Int32Array).subarray(data.offset, data.offset + data.length);
+      return { type, data: { codes, dictionary: dictionary.toArray() as string[] } };
+    }
+    case 'STRING': {
+      const texts: string[] = [];
+      for (let i = 0; i < data.length; i++) texts.push(utf8At(data, i));
+      return { type, data: texts };
+    }
+    case 'BOOL':
+    case 'CHAR':
+    case 'SHORT':
+    case 'INT':
+    case 'DATE':
+    case 'MONTH':
+    case 'TIME':
+    case 'MINUTE':
+    case 'SECOND':
+    case 'DATETIME':
+    case 'LONG':
+    case 'TIMESTAMP':
+    case 'NANOTIME':
+    case 'NANOTIMESTAMP':
+    case 'FLOAT':
+    case 'DOUBLE':
+      return {
+        type,
+        data: (data.values as Int8Array).subarray(data.offset, data.offset + data.length),
+      } as Column;
+    default:
+      return unreachable(type);
+  }
+}
+
+const utf8 = new TextDecoder();
+
+function utf8At(data: Data, row: number): string {
+  const offsets = data.valueOffsets as Int32Array;
+  const start = offsets[data.offset + row] as number;
+  const end = offsets[data.offset + row + 1] as number;
+  return utf8.decode((data.values as Uint8Array).subarray(start, end));
+}
