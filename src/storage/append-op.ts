@@ -10,7 +10,7 @@ import { conformColumns, splitByPartition, writePartitionRows } from './write-ro
 import type { PartitionRows } from './write-rows.ts';
 
 /** Appends `columns` (one per table column, in schema order) to `db`/`table`. */
-export function append(
+export async function append(
   store: Store,
   db: string,
   table: string,

@@ -15,7 +15,7 @@ import type { Store } from './store.ts';
 import { checkDatabaseName } from './validate.ts';
 
 /** Creates database `name` with `scheme`; DATABASE_EXISTS if it exists. */
-export function createDatabase(
+export async function createDatabase(
   store: Store,
   name: string,
   scheme: PartitionScheme,
@@ -39,7 +39,7 @@ export function createDatabase(
 }
 
 /** Drops database `name` with all its tables and data. */
-export function dropDatabase(store: Store, name: string): Promise<CommitEffects> {
+export async function dropDatabase(store: Store, name: string): Promise<CommitEffects> {
   return store.write(
     `dropDatabase(${name})`,
     [databaseLock(name, 'exclusive')],
@@ -56,7 +56,7 @@ export function dropDatabase(store: Store, name: string): Promise<CommitEffects>
 }
 
 /** Adds VALUE partitions (at `level` of a COMPO scheme); PARTITION_EXISTS for a known one. */
-export function addValuePartitions(
+export async function addValuePartitions(
   store: Store,
   name: string,
   values: readonly CellValue[],
@@ -68,7 +68,7 @@ export function addValuePartitions(
 }
 
 /** Appends RANGE boundaries after the last one (at `level` of a COMPO scheme). */
-export function addRangePartitions(
+export async function addRangePartitions(
   store: Store,
   name: string,
   boundaries: readonly CellValue[],
@@ -79,7 +79,7 @@ export function addRangePartitions(
   );
 }
 
-function changeScheme(
+async function changeScheme(
   store: Store,
   name: string,
   kind: 'ADD_VALUE_PARTITION' | 'ADD_RANGE_PARTITION',

@@ -26,6 +26,28 @@ export async function writeFileDurably(
   }
 }
 
+/**
+ * Creates `dir` and any missing parents so that their names survive a power cut: after each
+ * level is created its parent folder is fsynced. `known` caches folders already made durable
+ * by this process, so the cost is paid once per folder.
+ */
+export async function makeDirsDurably(
+  fs: StorageFs,
+  dir: string,
+  known: Set<string>,
+): Promise<void> {
+  if (known.has(dir)) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) await makeDirsDurably(fs, parent, known);
+  try {
+    await fs.mkdirs(dir);
+    if (parent !== dir) await fs.fsyncDir(parent);
+  } catch (error) {
+    throw asDiskError(error, `creating ${dir}`);
+  }
+  known.add(dir);
+}
+
 /** Wraps a file-system error as DISK_ERROR, keeping ShoalErrors and assertion failures. */
 export function asDiskError(error: unknown, doing: string): Error {
   if (error instanceof ShoalError || !(error instanceof Error)) return error as Error;

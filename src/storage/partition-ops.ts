@@ -10,7 +10,7 @@ import type { Store } from './store.ts';
 import { alterTable } from './table-ops.ts';
 
 /** Removes every row of a table, keeping its schema. */
-export function truncate(store: Store, db: string, table: string): Promise<CommitEffects> {
+export async function truncate(store: Store, db: string, table: string): Promise<CommitEffects> {
   return alterTable(store, db, table, 'TRUNCATE_TABLE', (_context, t) =>
     removeAll(db, t, [...t.partitions.keys()]),
   );
@@ -21,7 +21,7 @@ export function truncate(store: Store, db: string, table: string): Promise<Commi
  * when `table` is absent. The scheme keeps the partitions. PARTITION_NOT_FOUND for a key
  * the scheme does not have.
  */
-export function dropPartition(
+export async function dropPartition(
   store: Store,
   db: string,
   keys: readonly string[],

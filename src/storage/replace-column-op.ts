@@ -6,6 +6,7 @@ import { ShoalError } from '../core/errors.ts';
 import type { ColumnType } from '../core/types/column-type.ts';
 import type { Column } from '../core/types/column.ts';
 import { convertColumn } from '../core/types/convert-column.ts';
+import { nullColumn } from '../core/types/column-ops.ts';
 import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import type { ColumnMeta } from './catalog.ts';
 import { forEachSegment } from './row-scan.ts';
@@ -14,7 +15,7 @@ import { alterTable } from './table-ops.ts';
 import { requireColumn } from './validate.ts';
 
 /** Converts column `name` of `db`/`table` to `type`. */
-export function replaceColumn(
+export async function replaceColumn(
   store: Store,
   db: string,
   table: string,
@@ -29,6 +30,7 @@ export function replaceColumn(
         `column ${name} partitions ${db}/${table} and cannot be replaced`,
       );
     }
+    convertColumn(nullColumn(old.type, 0), type); // TYPE_MISMATCH even when the table is empty
     const index = t.meta.columns.indexOf(old);
     const replaced: ColumnMeta = { ...old, id: t.meta.nextColumnId, type };
     const columns = t.meta.columns.map((c, i) => (i === index ? replaced : c));
@@ -39,7 +41,9 @@ export function replaceColumn(
       dbState,
       t,
       undefined,
-      async ({ partition, segment, columns: rows }) => {
+      async ({ partition, segment, columns: rows, positions }) => {
+        changes.push({ kind: 'remove-segments', db, table, partition, segmentIds: [segment.id] });
+        if (positions.length === 0) return;
         const converted = rows.map((column, i) =>
           i === index ? convertColumn(column, type) : column,
         );
@@ -54,7 +58,6 @@ export function replaceColumn(
           partition,
           segmentColumns,
         );
-        changes.push({ kind: 'remove-segments', db, table, partition, segmentIds: [segment.id] });
         changes.push({ kind: 'add-segments', db, table, partition, segments: [added] });
       },
     );

@@ -31,7 +31,7 @@ export interface RowSelection {
 }
 
 /** Deletes the selected rows. */
-export function deleteRows(
+export async function deleteRows(
   store: Store,
   db: string,
   table: string,
@@ -41,7 +41,7 @@ export function deleteRows(
 }
 
 /** Sets columns of the selected rows; partitioning columns cannot be set. */
-export function updateRows(
+export async function updateRows(
   store: Store,
   db: string,
   table: string,
@@ -51,7 +51,7 @@ export function updateRows(
   return changeRows(store, db, table, selection, 'SQL_UPDATE', set);
 }
 
-function changeRows(
+async function changeRows(
   store: Store,
   db: string,
   table: string,

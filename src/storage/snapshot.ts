@@ -125,6 +125,7 @@ export class Snapshot {
     const partitions = new Map<string, ContentChecksum>();
     let table = EMPTY_CHECKSUM;
     for await (const batch of this.scan(db, tableName)) {
+      if (batch.positions.length === 0) continue;
       const sum = checksumColumns(batch.columns);
       partitions.set(
         batch.partition,

@@ -232,8 +232,8 @@ describe('storage operations', () => {
     expect(table.meta.comment).toBe('minute bars');
     expect(sortedRows(await snapshot.readTable(DB, 'trades')).map((r) => r[3])).toEqual([
       100n,
-      200n,
       300n,
+      200n,
     ]);
     snapshot.release();
     await expectError(dropColumns(store, DB, 'trades', ['ts']), 'INVALID_ARGUMENT', /partitions/);

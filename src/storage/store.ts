@@ -15,7 +15,7 @@ import type { CatalogState } from './catalog.ts';
 import type { CatalogPersistence } from './catalog-persistence.ts';
 import { openLmdbCatalog } from './catalog-persistence.ts';
 import type { AddedSegment, CatalogChange, CommitEffects } from './commit-effects.ts';
-import { asDiskError, writeFileDurably } from './durable-write.ts';
+import { makeDirsDurably, writeFileDurably } from './durable-write.ts';
 import { LockManager } from './lock-manager.ts';
 import type { LockRequest } from './lock-manager.ts';
 import { removeOrphans } from './orphan-cleanup.ts';
@@ -81,6 +81,8 @@ export class Store {
   private state: CatalogState;
   private nextId: number;
   private readonly pins = new Map<number, number>();
+  /** Folders this process has created or fsynced into their parents (makeDirsDurably). */
+  private readonly durableDirs = new Set<string>();
   private pendingRemovals: PendingRemoval[] = [];
   private readonly listeners: CommitListener[] = [];
   private closed = false;
@@ -97,11 +99,7 @@ export class Store {
   /** Opens a store: loads the catalog, removes orphan files, checks every segment exists. */
   static async open(options: StoreOptions): Promise<Store> {
     const fs = options.fs ?? nodeStorageFs;
-    try {
-      await fs.mkdirs(path.join(options.dir, CATALOG_DIR));
-    } catch (error) {
-      throw asDiskError(error, `creating ${options.dir}`);
-    }
+    await makeDirsDurably(fs, path.join(options.dir, CATALOG_DIR), new Set());
     const persistence = (options.catalog ?? openLmdbCatalog)(path.join(options.dir, CATALOG_DIR));
     try {
       const state = persistence.load();
@@ -196,11 +194,7 @@ export class Store {
         const id = this.nextId++;
         const file = segmentPath(this.dir, dbId, tableId, partition, id);
         const bytes = encodeSegment(columns);
-        try {
-          await this.fs.mkdirs(path.dirname(file));
-        } catch (error) {
-          throw asDiskError(error, `creating ${path.dirname(file)}`);
-        }
+        await makeDirsDurably(this.fs, path.dirname(file), this.durableDirs);
         written.push(file);
         await writeFileDurably(this.fs, file, bytes);
         const rows = columns.length === 0 ? 0 : columnRows(columns);

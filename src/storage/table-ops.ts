@@ -22,7 +22,7 @@ import { checkColumnSpecs, checkIdentifier, requireColumn } from './validate.ts'
 import type { ColumnSpec } from './validate.ts';
 
 /** Creates a table partitioned by `partitionColumns` (one per level of the database scheme). */
-export function createPartitionedTable(
+export async function createPartitionedTable(
   store: Store,
   db: string,
   table: string,
@@ -33,7 +33,7 @@ export function createPartitionedTable(
 }
 
 /** Creates a dimension table: one partition, any size, not partitioned by a column. */
-export function createDimensionTable(
+export async function createDimensionTable(
   store: Store,
   db: string,
   table: string,
@@ -42,7 +42,7 @@ export function createDimensionTable(
   return createTable(store, db, table, columns, [], 'dimension');
 }
 
-function createTable(
+async function createTable(
   store: Store,
   db: string,
   table: string,
@@ -115,12 +115,12 @@ function schemeLevels(scheme: PartitionScheme): number {
 }
 
 /** Drops a table and its data. */
-export function dropTable(store: Store, db: string, table: string): Promise<CommitEffects> {
+export async function dropTable(store: Store, db: string, table: string): Promise<CommitEffects> {
   return alterTable(store, db, table, 'DROP_TABLE', () => [{ kind: 'drop-table', db, table }]);
 }
 
 /** Renames a table; no data moves. */
-export function renameTable(
+export async function renameTable(
   store: Store,
   db: string,
   from: string,
@@ -143,7 +143,7 @@ export function renameTable(
 }
 
 /** Adds a column; rows already written read it as null. */
-export function addColumn(
+export async function addColumn(
   store: Store,
   db: string,
   table: string,
@@ -172,7 +172,7 @@ export function addColumn(
 }
 
 /** Drops columns (not a partitioning column, not every column). */
-export function dropColumns(
+export async function dropColumns(
   store: Store,
   db: string,
   table: string,
@@ -199,7 +199,7 @@ export function dropColumns(
 }
 
 /** Renames a column; no data moves (segments name columns by id). */
-export function renameColumn(
+export async function renameColumn(
   store: Store,
   db: string,
   table: string,
@@ -221,7 +221,7 @@ export function renameColumn(
 }
 
 /** Sets comments of columns, by column name. */
-export function setColumnComment(
+export async function setColumnComment(
   store: Store,
   db: string,
   table: string,
@@ -237,7 +237,7 @@ export function setColumnComment(
 }
 
 /** Sets a table's comment. */
-export function setTableComment(
+export async function setTableComment(
   store: Store,
   db: string,
   table: string,
@@ -246,7 +246,7 @@ export function setTableComment(
   return changeSchema(store, db, table, 'SET_TABLE_COMMENT', (t) => ({ ...t.meta, comment }));
 }
 
-function changeSchema(
+async function changeSchema(
   store: Store,
   db: string,
   table: string,
@@ -262,7 +262,7 @@ function changeSchema(
  * Runs a DDL on an existing table under its exclusive lock; `decide` returns the changes
  * (and may write files through the context).
  */
-export function alterTable(
+export async function alterTable(
   store: Store,
   db: string,
   table: string,

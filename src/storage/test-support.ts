@@ -11,9 +11,7 @@ import { Store } from './store.ts';
 import type { StoreOptions } from './store.ts';
 
 /** A store in a fresh temp folder; `cleanup` closes it and removes the folder. */
-export async function tempStore(
-  options: Partial<StoreOptions> = {},
-): Promise<{
+export async function tempStore(options: Partial<StoreOptions> = {}): Promise<{
   store: Store;
   dir: string;
   reopen: () => Promise<Store>;

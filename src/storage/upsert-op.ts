@@ -16,7 +16,7 @@ import { conformColumns, splitByPartition, writePartitionRows } from './write-ro
 import type { PartitionRows } from './write-rows.ts';
 
 /** Upserts `columns` (one per table column, schema order) keyed by `keyColumns`. */
-export function upsert(
+export async function upsert(
   store: Store,
   db: string,
   table: string,

@@ -83,12 +83,17 @@ export function splitByPartition(
   const { keys, rowPartition } = assignPartitions(db.meta.scheme, levels, { dbName: db.meta.name });
   if (keys.length === 1) return [{ key: keys[0] as string, rows: undefined }];
   const counts = new Int32Array(keys.length);
-  for (let i = 0; i < rowPartition.length; i++) counts[rowPartition[i] as number]++;
+  for (let i = 0; i < rowPartition.length; i++) {
+    const k = rowPartition[i] as number;
+    counts[k] = (counts[k] as number) + 1;
+  }
   const lists = keys.map((_, k) => new Int32Array(counts[k] as number));
   const fill = new Int32Array(keys.length);
   for (let i = 0; i < rowPartition.length; i++) {
     const k = rowPartition[i] as number;
-    (lists[k] as Int32Array)[fill[k]++] = i;
+    const at = fill[k] as number;
+    (lists[k] as Int32Array)[at] = i;
+    fill[k] = at + 1;
   }
   return keys.map((key, k) => ({ key, rows: lists[k] as Int32Array }));
 }
