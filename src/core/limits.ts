@@ -29,3 +29,15 @@ export const MAX_TABLE_COLUMNS = 4096;
 
 /** Longest database, table or column name. */
 export const MAX_NAME_LENGTH = 255;
+
+/** Longest vector a range or symbol-vector literal may produce: 80 MB of 64-bit values. */
+export const MAX_VECTOR_LENGTH = 10_000_000;
+
+/**
+ * Most partitions one scheme may have (a COMPO counts the product of its levels): keeps the
+ * per-write tables and the partition directory listing of a database bounded.
+ */
+export const MAX_PARTITIONS = 1_000_000;
+
+/** Most HASH buckets, as DolphinDB allows. */
+export const MAX_HASH_BUCKETS = 65_536;

@@ -23,7 +23,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import type { Data, DataType, Vector } from 'apache-arrow';
-import { assert, unreachable } from '../core/assert.ts';
+import { assert } from '../core/assert.ts';
 import { ShoalError } from '../core/errors.ts';
 import { isColumnType, physicalKind } from '../core/types/column-type.ts';
 import type { ColumnType } from '../core/types/column-type.ts';
@@ -156,28 +156,12 @@ function fromArrowData(type: ColumnType, data: Data): Column {
       for (let i = 0; i < data.length; i++) texts.push(utf8At(data, i));
       return { type, data: texts };
     }
-    case 'BOOL':
-    case 'CHAR':
-    case 'SHORT':
-    case 'INT':
-    case 'DATE':
-    case 'MONTH':
-    case 'TIME':
-    case 'MINUTE':
-    case 'SECOND':
-    case 'DATETIME':
-    case 'LONG':
-    case 'TIMESTAMP':
-    case 'NANOTIME':
-    case 'NANOTIMESTAMP':
-    case 'FLOAT':
-    case 'DOUBLE':
+    default:
+      // Every other type is one flat typed array, sliced to this batch's rows.
       return {
         type,
         data: (data.values as Int8Array).subarray(data.offset, data.offset + data.length),
       } as Column;
-    default:
-      return unreachable(type);
   }
 }
 

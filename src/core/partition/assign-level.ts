@@ -7,7 +7,7 @@ import { unreachable } from '../assert.ts';
 import { NULL_INT32, nullOf, physicalKind } from '../types/column-type.ts';
 import type { CellValue } from '../types/column-type.ts';
 import type { Column } from '../types/column.ts';
-import { HIGH, LOW, halvesOf, int64ToNumber } from './int64-halves.ts';
+import { HIGH, LOW, halvesOf, int64ToNumber } from '../types/int64-halves.ts';
 import { levelPartitionOf } from './level-lookup.ts';
 import { doubleHash, floatHash, hashToBucket, intBucket, mix64 } from './partition-hash.ts';
 import type { LevelIndex } from './scheme-index.ts';

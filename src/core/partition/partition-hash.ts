@@ -15,7 +15,7 @@
 import { unreachable } from '../assert.ts';
 import { physicalKind } from '../types/column-type.ts';
 import type { CellValue, ColumnType } from '../types/column-type.ts';
-import { HIGH, LOW, int64Halves } from './int64-halves.ts';
+import { HIGH, LOW, int64Halves } from '../types/int64-halves.ts';
 
 /** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
 export function fmix32(x: number): number {

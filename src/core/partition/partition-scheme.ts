@@ -22,11 +22,4 @@ export type PartitionScheme =
 /** A scheme that partitions by one column: any kind but COMPO. */
 export type LevelScheme = Exclude<PartitionScheme, { readonly kind: 'COMPO' }>;
 
-/**
- * Most partitions one scheme may have (a COMPO counts the product of its levels): keeps the
- * per-write tables and the partition directory listing of a database bounded.
- */
-export const MAX_PARTITIONS = 1_000_000;
-
-/** Most HASH buckets, as DolphinDB allows. */
-export const MAX_HASH_BUCKETS = 65_536;
+export { MAX_HASH_BUCKETS, MAX_PARTITIONS } from '../limits.ts';

@@ -15,8 +15,9 @@ export type Literal =
   | { readonly kind: 'vector'; readonly type: ColumnType; readonly values: readonly CellValue[] }
   | { readonly kind: 'pair'; readonly first: Scalar; readonly second: Scalar };
 
-/** Longest vector a range or symbol-vector literal may produce. */
-export const MAX_VECTOR_LENGTH = 10_000_000;
+import { MAX_VECTOR_LENGTH } from '../limits.ts';
+
+export { MAX_VECTOR_LENGTH };
 
 /** The typed-null literal of each non-text type, spelt as DolphinDB does. */
 export const TYPED_NULL_LITERALS: { readonly [T in Exclude<ColumnType, TextType>]: string } = {

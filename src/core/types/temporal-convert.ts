@@ -23,6 +23,7 @@ import {
   type Int32Type,
   type Int64Type,
 } from './column-type.ts';
+import { HIGH, LOW, TWO_32, halvesOf } from './int64-halves.ts';
 
 const NANOS_PER_DAY = 86_400_000_000_000;
 
@@ -210,9 +211,6 @@ export function convertTemporalValue(
 // ---- Columns: the vectorised path ----
 
 /** Index of the low and high 32-bit half of an int64 in an Int32Array view (endianness). */
-const LOW = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HIGH = 1 - LOW;
-const TWO_32 = 4294967296;
 /** High halves in [−2^20, 2^20) mean |v| ≤ 2^52, where the double steps are exact. */
 const FAST_HIGH_LIMIT = 1048576;
 
@@ -423,7 +421,7 @@ function int32Divide(src: Int32Array, out: Int32Array, by: number): void {
 }
 
 function int64ToInt32(src: BigInt64Array, out: Int32Array, steps: readonly Step[]): void {
-  const halves = new Int32Array(src.buffer, src.byteOffset, src.length * 2);
+  const halves = halvesOf(src);
   const plan = compileFast(steps);
   const shifted = shiftedPlan(steps);
   for (let i = 0; i < src.length; i++) {
@@ -450,7 +448,7 @@ function int32ToInt64(src: Int32Array, out: BigInt64Array, steps: readonly Step[
 }
 
 function int64ToInt64(src: BigInt64Array, out: BigInt64Array, steps: readonly Step[]): void {
-  const halves = new Int32Array(src.buffer, src.byteOffset, src.length * 2);
+  const halves = halvesOf(src);
   const halvesOut = new Int32Array(out.buffer);
   const plan = compileFast(steps);
   const shifted = shiftedPlan(steps);
