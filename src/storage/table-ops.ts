@@ -5,14 +5,7 @@ import { ShoalError } from '../core/errors.ts';
 import { assignPartitions } from '../core/partition/index.ts';
 import type { PartitionScheme } from '../core/partition/index.ts';
 import { nullColumn } from '../core/types/column-ops.ts';
-import type {
-  CatalogState,
-  ColumnMeta,
-  DatabaseState,
-  TableKind,
-  TableMeta,
-  TableState,
-} from './catalog.ts';
+import type { ColumnMeta, DatabaseState, TableKind, TableMeta, TableState } from './catalog.ts';
 import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import type { CommitKind } from '../core/operation-type.ts';
 import { databaseLock, tableLock } from './lock-names.ts';
@@ -273,12 +266,11 @@ export async function alterTable(
     db: DatabaseState,
   ) => readonly CatalogChange[] | Promise<readonly CatalogChange[]>,
   extraLocks: readonly ReturnType<typeof tableLock>[] = [],
-  rowsWritten: (state: CatalogState) => number = () => 0,
 ): Promise<CommitEffects> {
   const locks = [databaseLock(db, 'shared'), tableLock(db, table, 'exclusive'), ...extraLocks];
   return store.write(`${kind}(${db}/${table})`, locks, async (context) => {
     const tableState = requireTable(context.state, db, table);
     const changes = await decide(context, tableState, requireDatabase(context.state, db));
-    return { kind, db, table, rowsWritten: rowsWritten(context.state), changes };
+    return { kind, db, table, rowsWritten: 0, changes };
   });
 }
