@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   COLUMN_MISMATCH: 'S00103',
   /** An argument is invalid (empty name, bad scheme, bad option). */
   INVALID_ARGUMENT: 'S00104',
+  /** A statement does not parse (line, column and what was expected in the message). */
+  SYNTAX_ERROR: 'S00105',
   /** A value falls outside the partition scheme of a database. */
   OUTSIDE_PARTITION_SCHEME: 'S00201',
   /** A partition scheme definition is invalid. */
@@ -20,6 +22,8 @@ export const ERROR_CODES = {
   TABLE_NOT_FOUND: 'S00302',
   COLUMN_NOT_FOUND: 'S00303',
   PARTITION_NOT_FOUND: 'S00304',
+  /** A function name is not known (with a near-miss suggestion when there is one). */
+  UNKNOWN_FUNCTION: 'S00305',
   DATABASE_EXISTS: 'S00311',
   TABLE_EXISTS: 'S00312',
   COLUMN_EXISTS: 'S00313',
