@@ -2,11 +2,13 @@
 // description. Figures are compared as ratios within one run, never against fixed times.
 
 import { describeMachine } from './machine.ts';
+import { benchQueries } from './query.bench.ts';
 import { benchStorageAppend } from './storage-append.bench.ts';
 
 const results = {
   machine: describeMachine(),
   startedAt: new Date().toISOString(),
   storageAppend: await benchStorageAppend(),
+  query: await benchQueries(),
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { isShoalError } from '../core/errors.ts';
 import { runDemo } from './demo-command.ts';
+import { describeError, runSql } from './sql-command.ts';
 
 const program = new Command()
   .name('shoal')
@@ -21,11 +22,37 @@ program
     await runDemo({ stocks: Number(options.stocks), out: process.stdout });
   });
 
+program
+  .command('sql')
+  .description('run SQL statements on an embedded store in a folder')
+  .requiredOption('--data <dir>', 'the store folder (created when missing)')
+  .option('--json', 'print the last result as JSON instead of tables', false)
+  .argument(
+    '[statements]',
+    'statements separated by ";" or new lines; read from stdin when absent or "-"',
+  )
+  .action(async (statements: string | undefined, options: { data: string; json: boolean }) => {
+    const text = statements === undefined || statements === '-' ? await readStdin() : statements;
+    process.exitCode = await runSql({
+      dataDir: options.data,
+      text,
+      json: options.json,
+      out: process.stdout,
+      err: process.stderr,
+    });
+  });
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (isShoalError(error)) {
-    process.stderr.write(`error ${error.code}: ${error.message}\n`);
+    process.stderr.write(describeError(error, ''));
     process.exitCode = 1;
   } else {
     throw error;

@@ -40,16 +40,30 @@ export const ERROR_CODES = {
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;
 
+/** A place in a statement's text: 1-based line and column. */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface ShoalErrorOptions {
+  readonly cause?: unknown;
+  readonly position?: TextPosition;
+}
+
 /** An operational error: `code` is stable, `message` names the thing and the way out. */
 export class ShoalError extends Error {
   override readonly name = 'ShoalError';
   readonly code: string;
   readonly kind: ErrorCodeName;
+  /** Where in a statement's text the error is (1-based), when it comes from one. */
+  readonly position: TextPosition | undefined;
 
-  constructor(kind: ErrorCodeName, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(kind: ErrorCodeName, message: string, options?: ShoalErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     this.code = ERROR_CODES[kind];
+    this.position = options?.position;
   }
 }
 

@@ -41,3 +41,6 @@ export const MAX_PARTITIONS = 1_000_000;
 
 /** Most HASH buckets, as DolphinDB allows. */
 export const MAX_HASH_BUCKETS = 65_536;
+
+/** Rows a query may return (its result is held in memory): past it, filter or use LIMIT. */
+export const MAX_RESULT_ROWS = 50_000_000;

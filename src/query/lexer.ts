@@ -111,6 +111,7 @@ export function syntaxError(position: Position, message: string): never {
   throw new ShoalError(
     'SYNTAX_ERROR',
     `line ${position.line}, column ${position.column}: ${message}`,
+    { position: { line: position.line, column: position.column } },
   );
 }
 

@@ -116,6 +116,11 @@ export class Store {
     return this.state.version;
   }
 
+  /** The latest committed catalog (immutable; reading files needs a snapshot). */
+  get catalog(): CatalogState {
+    return this.state;
+  }
+
   /** A consistent view of the latest committed version; release it when done. */
   snapshot(): Snapshot {
     this.assertOpen();

@@ -1,0 +1,279 @@
+// Functions over databases and tables (DolphinDB's names and argument orders): handles,
+// existence checks, schema, and the commands that create, drop and fill tables.
+
+import { nullColumn } from '../../core/types/column-ops.ts';
+import { isColumnType } from '../../core/types/column-type.ts';
+import { describeScheme } from '../../core/partition/index.ts';
+import * as storage from '../../storage/index.ts';
+import type { CatalogState } from '../../storage/index.ts';
+import type { Position } from '../ast.ts';
+import { conformToTable } from '../conform-rows.ts';
+import { queryError } from '../query-error.ts';
+import { schemeOf } from '../scheme-of.ts';
+import { countArg, tableArg, textArg, textsArg } from '../value-access.ts';
+import { describeValue } from '../value.ts';
+import type { Value } from '../value.ts';
+import type { FunctionDefinition } from './registry.ts';
+
+const BOOL = (truth: boolean): Value => ({ kind: 'scalar', type: 'BOOL', value: truth ? 1 : 0 });
+
+/** The database path a handle or a path string names. */
+function databaseArg(value: Value | undefined, position: Position): string {
+  if (value?.kind === 'database') return value.path;
+  return textArg(value, 'the database', position);
+}
+
+/** The (database, table) a table handle names. */
+function tableHandleArg(
+  value: Value | undefined,
+  position: Position,
+): { database: string; table: string } {
+  if (value?.kind === 'tableHandle') return value;
+  const given = value === undefined ? 'nothing' : describeValue(value);
+  return queryError('TYPE_MISMATCH', position, `expected a table from loadTable(…), not ${given}`);
+}
+
+function requireTable(
+  catalog: CatalogState,
+  database: string,
+  table: string,
+  position: Position,
+): void {
+  const db = catalog.databases.get(database);
+  if (db === undefined)
+    queryError('DATABASE_NOT_FOUND', position, `database ${database} does not exist`);
+  if (!db.tables.has(table)) {
+    queryError('TABLE_NOT_FOUND', position, `table ${table} does not exist in ${database}`);
+  }
+}
+
+/** Column specs from an empty template table: table(1:0, `a`b, [INT, DOUBLE]). */
+function columnSpecs(template: Value | undefined, position: Position): storage.ColumnSpec[] {
+  const table = tableArg(template, 'the schema table', position);
+  return table.names.map((name, i) => ({
+    name,
+    type: (table.columns[i] ?? nullColumn('INT', 0)).type,
+  }));
+}
+
+export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
+  {
+    kind: 'command',
+    name: 'database',
+    summary:
+      'database(path, [type, scheme]): a handle; creates the database when a scheme is given',
+    minArgs: 1,
+    maxArgs: 3,
+    run: async ([path, kind, arg], { store, position }) => {
+      const name = textArg(path, 'the database path', position);
+      if (kind === undefined) {
+        if (!store.catalog.databases.has(name)) {
+          queryError(
+            'DATABASE_NOT_FOUND',
+            position,
+            `database ${name} does not exist; give a partition type and scheme to create it`,
+          );
+        }
+        return { kind: 'database', path: name, scheme: null };
+      }
+      const scheme = schemeOf(kind, arg, position);
+      if (name !== '') await storage.createDatabase(store, name, scheme);
+      return { kind: 'database', path: name, scheme };
+    },
+  },
+  {
+    kind: 'command',
+    name: 'dropDatabase',
+    summary: 'dropDatabase(path): drops a database with all its tables',
+    minArgs: 1,
+    maxArgs: 1,
+    run: async ([path], { store, position }) => {
+      await storage.dropDatabase(store, textArg(path, 'the database path', position));
+      return { kind: 'void' };
+    },
+  },
+  {
+    kind: 'scalar',
+    name: 'existsDatabase',
+    summary: 'existsDatabase(path): whether the database exists',
+    minArgs: 1,
+    maxArgs: 1,
+    call: ([path], { catalog, position }) =>
+      BOOL(catalog.databases.has(textArg(path, 'the database path', position))),
+  },
+  {
+    kind: 'scalar',
+    name: 'existsTable',
+    summary: 'existsTable(path, tableName): whether the table exists',
+    minArgs: 2,
+    maxArgs: 2,
+    call: ([path, name], { catalog, position }) => {
+      const db = catalog.databases.get(textArg(path, 'the database path', position));
+      return BOOL(db?.tables.has(textArg(name, 'the table name', position)) ?? false);
+    },
+  },
+  {
+    kind: 'scalar',
+    name: 'loadTable',
+    summary: 'loadTable(path or database, tableName): a handle of a DFS table',
+    minArgs: 2,
+    maxArgs: 2,
+    call: ([db, name], { catalog, position }) => {
+      const database = databaseArg(db, position);
+      const table = textArg(name, 'the table name', position);
+      requireTable(catalog, database, table, position);
+      return { kind: 'tableHandle', database, table };
+    },
+  },
+  {
+    kind: 'scalar',
+    name: 'schema',
+    summary: 'schema(table): colDefs, partitionColumnName, partitionSchema, tableComment',
+    minArgs: 1,
+    maxArgs: 1,
+    call: ([handle], { catalog, position }) => {
+      const { database, table } = tableHandleArg(handle, position);
+      requireTable(catalog, database, table, position);
+      const db = catalog.databases.get(database);
+      const meta = db?.tables.get(table)?.meta;
+      if (db === undefined || meta === undefined) return { kind: 'void' };
+      const text = (values: readonly string[]): Value => ({
+        kind: 'vector',
+        column: { type: 'STRING', data: values },
+      });
+      const colDefs: Value = {
+        kind: 'table',
+        table: {
+          names: ['name', 'typeString', 'comment'],
+          columns: [
+            { type: 'STRING', data: meta.columns.map((c) => c.name) },
+            { type: 'STRING', data: meta.columns.map((c) => c.type) },
+            { type: 'STRING', data: meta.columns.map((c) => c.comment) },
+          ],
+        },
+      };
+      return {
+        kind: 'dictionary',
+        keys: ['colDefs', 'partitionColumnName', 'partitionSchema', 'tableComment'],
+        values: [
+          colDefs,
+          text(meta.partitionColumns),
+          { kind: 'scalar', type: 'STRING', value: describeScheme(db.meta.scheme) },
+          { kind: 'scalar', type: 'STRING', value: meta.comment },
+        ],
+      };
+    },
+  },
+  {
+    kind: 'scalar',
+    name: 'table',
+    summary: 'table(capacity:size, names, types): an empty table with these columns',
+    minArgs: 3,
+    maxArgs: 3,
+    call: ([size, names, types], { position }) => {
+      if (size?.kind !== 'pair') {
+        queryError(
+          'TYPE_MISMATCH',
+          position,
+          'table(capacity:size, names, types) needs a pair such as 1:0 first',
+        );
+      }
+      const rows = countArg({ kind: 'scalar', ...size.second }, 'the table size', position);
+      const columnNames = textsArg(names, 'the column names', position);
+      const columnTypes = textsArg(types, 'the column types', position);
+      if (columnNames.length !== columnTypes.length) {
+        queryError(
+          'COLUMN_MISMATCH',
+          position,
+          `${columnNames.length} column names but ${columnTypes.length} types`,
+        );
+      }
+      const columns = columnTypes.map((type) => {
+        if (!isColumnType(type))
+          queryError('TYPE_MISMATCH', position, `${type} is not a column type`);
+        return nullColumn(type, rows);
+      });
+      return { kind: 'table', table: { names: columnNames, columns } };
+    },
+  },
+  {
+    kind: 'command',
+    name: 'createPartitionedTable',
+    summary:
+      'createPartitionedTable(database, table, tableName, partitionColumns): a new partitioned table',
+    minArgs: 4,
+    maxArgs: 4,
+    run: async ([db, template, name, partitionColumns], { store, position }) => {
+      const database = databaseArg(db, position);
+      const table = textArg(name, 'the table name', position);
+      const columns = textsArg(partitionColumns, 'the partition columns', position);
+      await storage.createPartitionedTable(
+        store,
+        database,
+        table,
+        columnSpecs(template, position),
+        columns,
+      );
+      return { kind: 'tableHandle', database, table };
+    },
+  },
+  ...['createTable', 'createDimensionTable'].map((name): FunctionDefinition => ({
+    kind: 'command',
+    name,
+    summary: `${name}(database, table, tableName): a new dimension (unpartitioned) table`,
+    minArgs: 3,
+    maxArgs: 3,
+    run: async ([db, template, tableName], { store, position }) => {
+      const database = databaseArg(db, position);
+      const table = textArg(tableName, 'the table name', position);
+      await storage.createDimensionTable(store, database, table, columnSpecs(template, position));
+      return { kind: 'tableHandle', database, table };
+    },
+  })),
+  {
+    kind: 'command',
+    name: 'dropTable',
+    summary: 'dropTable(database, tableName): drops a table and its data',
+    minArgs: 2,
+    maxArgs: 2,
+    run: async ([db, name], { store, position }) => {
+      await storage.dropTable(
+        store,
+        databaseArg(db, position),
+        textArg(name, 'the table name', position),
+      );
+      return { kind: 'void' };
+    },
+  },
+  {
+    kind: 'command',
+    name: 'truncate',
+    summary: 'truncate(path, tableName): removes every row of a table, keeping its schema',
+    minArgs: 2,
+    maxArgs: 2,
+    run: async ([db, name], { store, position }) => {
+      await storage.truncate(
+        store,
+        databaseArg(db, position),
+        textArg(name, 'the table name', position),
+      );
+      return { kind: 'void' };
+    },
+  },
+  {
+    kind: 'command',
+    name: 'tableInsert',
+    summary: 'tableInsert(table, rows): appends a table of rows; returns the number inserted',
+    minArgs: 2,
+    maxArgs: 2,
+    run: async ([handle, rows], { store, position }) => {
+      const { database, table } = tableHandleArg(handle, position);
+      const data = tableArg(rows, 'the rows', position);
+      const meta = store.catalog.databases.get(database)?.tables.get(table)?.meta;
+      const columns =
+        meta === undefined ? data.columns : conformToTable(meta, data.columns, position);
+      const effects = await storage.append(store, database, table, columns);
+      return { kind: 'scalar', type: 'LONG', value: BigInt(effects.rowsWritten) };
+    },
+  },
+];

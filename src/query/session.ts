@@ -1,0 +1,95 @@
+// A query session over one embedded store: parses statement text and runs each statement in
+// turn against its own snapshot (a statement sees one committed version; the next statement
+// sees the previous one's writes).
+
+import { unreachable } from '../core/assert.ts';
+import type { Store } from '../storage/index.ts';
+import type { Expression, Statement } from './ast.ts';
+import { evaluate } from './evaluate.ts';
+import { checkArity } from './functions/registry.ts';
+import type { FunctionRegistry } from './functions/registry.ts';
+import { defaultRegistry } from './functions/default-registry.ts';
+import { parseStatements } from './parser.ts';
+import { withPosition } from './query-error.ts';
+import { runDdl } from './run-ddl.ts';
+import { runSelect } from './run-select.ts';
+import { runDelete, runInsert, runUpdate } from './run-write.ts';
+import { envOf } from './statement-context.ts';
+import type { StatementContext } from './statement-context.ts';
+import type { Value } from './value.ts';
+
+export class QuerySession {
+  readonly store: Store;
+  readonly functions: FunctionRegistry;
+
+  constructor(store: Store, functions: FunctionRegistry = defaultRegistry()) {
+    this.store = store;
+    this.functions = functions;
+  }
+
+  /** Runs every statement of `text` in order; the value of each. Stops at the first error. */
+  async run(text: string): Promise<Value[]> {
+    const results: Value[] = [];
+    for (const statement of parseStatements(text)) results.push(await this.execute(statement));
+    return results;
+  }
+
+  /** Runs one parsed statement on a fresh snapshot. */
+  async execute(statement: Statement): Promise<Value> {
+    const snapshot = this.store.snapshot();
+    try {
+      return await runStatement(statement, {
+        store: this.store,
+        snapshot,
+        functions: this.functions,
+      });
+    } finally {
+      snapshot.release();
+    }
+  }
+}
+
+async function runStatement(statement: Statement, context: StatementContext): Promise<Value> {
+  switch (statement.kind) {
+    case 'select':
+      return runSelect(statement, context);
+    case 'insert':
+      return runInsert(statement, context);
+    case 'update':
+      return runUpdate(statement, context);
+    case 'delete':
+      return runDelete(statement, context);
+    case 'createDatabase':
+    case 'createTable':
+    case 'dropDatabase':
+    case 'dropTable':
+    case 'alterTable':
+      return runDdl(statement, context);
+    case 'expression':
+      return runExpression(statement.expression, context);
+    default:
+      return unreachable(statement);
+  }
+}
+
+/**
+ * An expression statement. Commands (functions that change data) may be its outermost call
+ * or nested only in other commands' arguments (`createPartitionedTable(database(…), …)`);
+ * they run in order, innermost first, each after the previous has committed.
+ */
+async function runExpression(expression: Expression, context: StatementContext): Promise<Value> {
+  if (expression.kind === 'call' && context.functions.has(expression.name)) {
+    const definition = context.functions.require(expression.name, expression.position);
+    if (definition.kind === 'command') {
+      checkArity(definition, expression.args.length, expression.position);
+      const args: Value[] = [];
+      for (const arg of expression.args) args.push(await runExpression(arg, context));
+      try {
+        return await definition.run(args, { position: expression.position, store: context.store });
+      } catch (error) {
+        return withPosition(error, expression.position);
+      }
+    }
+  }
+  return evaluate(expression, { ...envOf(context, null), catalog: context.store.catalog });
+}
