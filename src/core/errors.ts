@@ -28,6 +28,9 @@ export const ERROR_CODES = {
   TABLE_EXISTS: 'S00312',
   COLUMN_EXISTS: 'S00313',
   PARTITION_EXISTS: 'S00314',
+  /** A user or user name that must not exist does; or must exist and does not. */
+  USER_EXISTS: 'S00315',
+  USER_NOT_FOUND: 'S00316',
   /** A writer waited longer than its bound for another writer of the same partition. */
   LOCK_TIMEOUT: 'S00401',
   /** The store was closed, or is being closed. */
@@ -36,6 +39,20 @@ export const ERROR_CODES = {
   CORRUPT_DATA: 'S00501',
   /** The disk refused a write (full, read-only, permission). */
   DISK_ERROR: 'S00502',
+  /** A configuration file or option is invalid (file, line, key and what is allowed). */
+  INVALID_CONFIG: 'S00601',
+  /** Wrong user name or password. */
+  AUTH_FAILED: 'S00701',
+  /** The caller lacks the privilege the call needs (named in the message). */
+  PERMISSION_DENIED: 'S00702',
+  /** The session is unknown or has expired: log in again. */
+  SESSION_EXPIRED: 'S00703',
+  /** A node needed for the call is down or does not answer in time (named in the message). */
+  NODE_UNAVAILABLE: 'S00801',
+  /** A request is malformed, too large, or names no endpoint. */
+  BAD_REQUEST: 'S00802',
+  /** A distributed transaction was aborted (its data is wholly absent); the reason follows. */
+  TRANSACTION_ABORTED: 'S00803',
 } as const;
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;
