@@ -1,16 +1,13 @@
-// Running a select/exec query: resolve the table, plan, prune partitions from WHERE, stream
-// segments (filter, then evaluate the select list, or fold aggregates into one partial per
-// partition and merge them), then HAVING, DISTINCT, ORDER BY and LIMIT over the result.
+// Running a select/exec query: resolve the table, plan, prune partitions from WHERE, run the
+// fragment that scans (select-fragment.ts), merge fragments (rows, or partial aggregates in
+// partition order), then HAVING, DISTINCT, ORDER BY and LIMIT over the result.
 
-import { MAX_RESULT_ROWS } from '../core/limits.ts';
 import type { Column } from '../core/types/column.ts';
 import { concatColumns } from '../core/types/column-ops.ts';
-import { aggregateResultType, mergePartials, PartialAggregator } from './aggregate/index.ts';
-import type { AggregateSpec, PartialAggregate } from './aggregate/index.ts';
-import type { Expression, SelectStatement } from './ast.ts';
+import { mergePartials, PartialAggregator } from './aggregate/index.ts';
+import type { SelectStatement } from './ast.ts';
 import { evaluate } from './evaluate.ts';
 import { expressionName } from './expression-key.ts';
-import type { RowSource } from './evaluate.ts';
 import { toColumn, truthMask } from './operators/index.ts';
 import { prunedPartitions } from './prune-where.ts';
 import { queryError } from './query-error.ts';
@@ -19,9 +16,17 @@ import type { SortKey } from './result-rows.ts';
 import { rowSourceOf, rowsOf } from './row-source.ts';
 import { aggregateSlot, keySlot, planSelect } from './select-plan.ts';
 import type { AggregationPlan, SelectPlan } from './select-plan.ts';
+import {
+  aggregationTypes,
+  checkResultSize,
+  columnOf,
+  rowTypes,
+  runFragment,
+} from './select-fragment.ts';
+import type { Fragment } from './select-fragment.ts';
 import { envOf } from './statement-context.ts';
 import type { StatementContext } from './statement-context.ts';
-import { emptyRows, resolveTable, scanTable } from './table-source.ts';
+import { resolveTable } from './table-source.ts';
 import type { TableSource } from './table-source.ts';
 import { scalarOf } from './value-access.ts';
 import type { Value } from './value.ts';
@@ -50,40 +55,42 @@ export async function runSelect(
     source.table.meta.partitionColumns,
     statement.where,
   );
-  const rowSet =
-    plan.aggregation === null
-      ? await scanRows(statement, plan, source, partitions, context)
-      : await scanAggregate(statement, plan, plan.aggregation, source, partitions, context);
-  return shapeResult(statement, plan, finishRows(statement, rowSet));
+  const fragment = await runFragment(statement, plan, source, partitions, context);
+  return finishSelect(statement, plan, source, [fragment], context);
 }
 
-/** Streams the rows WHERE keeps, evaluating outputs and order keys batch by batch. */
-async function scanRows(
+/**
+ * Merges the fragments of a query (any split of its partitions) and finishes it: partials
+ * merge in the table's partition order, whatever order the fragments came in.
+ */
+export function finishSelect(
   statement: SelectStatement,
   plan: SelectPlan,
   source: TableSource,
-  partitions: readonly string[] | undefined,
+  fragments: readonly Fragment[],
   context: StatementContext,
-): Promise<RowSet> {
-  const names = plan.outputs.map((o) => o.name);
-  const orderExpressions = plan.orderBy.map((k) => orderExpression(k.expression, names, plan));
-  const expressions = [...plan.outputs.map((o) => o.expression), ...orderExpressions];
-  const types = expressions.map(
-    (e) => columnOf(e, emptyRows(source, plan.scanColumns), context).type,
+): Value {
+  const rowSet =
+    plan.aggregation === null
+      ? mergeRows(plan, source, fragments, context)
+      : mergeAggregate(statement, plan, plan.aggregation, source, fragments, context);
+  return shapeResult(statement, plan, finishRows(statement, rowSet));
+}
+
+function mergeRows(
+  plan: SelectPlan,
+  source: TableSource,
+  fragments: readonly Fragment[],
+  context: StatementContext,
+): RowSet {
+  const types = rowTypes(plan, source, context);
+  const columns = types.map((type, i) =>
+    concatColumns(
+      type,
+      fragments.flatMap((f) => (f.kind === 'rows' ? [f.columns[i] as Column] : [])),
+    ),
   );
-  const parts: Column[][] = expressions.map(() => []);
-  const stopAt =
-    statement.orderBy.length === 0 && !statement.distinct ? windowEnd(statement) : Infinity;
-  let total = 0;
-  for await (const batch of scanTable(source, plan.scanColumns, partitions, context)) {
-    const rows = filterRows(statement.where, batch.rows, context);
-    if (rows.rows === 0) continue;
-    expressions.forEach((e, i) => parts[i]?.push(columnOf(e, rows, context)));
-    total += rows.rows;
-    checkResultSize(total, statement);
-    if (total >= stopAt) break;
-  }
-  const columns = types.map((type, i) => concatColumns(type, parts[i] ?? []));
+  const names = plan.outputs.map((o) => o.name);
   return {
     names,
     columns: columns.slice(0, names.length),
@@ -91,56 +98,25 @@ async function scanRows(
       column,
       descending: plan.orderBy[i]?.direction === 'desc',
     })),
-    rows: total,
+    rows: rowsOf(columns, 0),
   };
 }
 
-/** An order key naming a result column that is not a table column sorts by that column. */
-function orderExpression(
-  expression: Expression,
-  names: readonly string[],
-  plan: SelectPlan,
-): Expression {
-  if (expression.kind !== 'name' || plan.scanColumns.includes(expression.name)) return expression;
-  const index = names.indexOf(expression.name);
-  const output = plan.outputs[index];
-  return output === undefined ? expression : output.expression;
-}
-
-/** Folds each partition's rows into a partial aggregate, merges them, then evaluates outputs. */
-async function scanAggregate(
+function mergeAggregate(
   statement: SelectStatement,
   plan: SelectPlan,
   aggregation: AggregationPlan,
   source: TableSource,
-  partitions: readonly string[] | undefined,
+  fragments: readonly Fragment[],
   context: StatementContext,
-): Promise<RowSet> {
-  const empty = emptyRows(source, plan.scanColumns);
-  const keyTypes = aggregation.keys.map((k) => columnOf(k, empty, context).type);
-  const specs: AggregateSpec[] = aggregation.specs.map((spec, a) => {
-    const input = aggregation.inputs[a];
-    const inputType =
-      input === null || input === undefined ? null : columnOf(input, empty, context).type;
-    return { ...spec, inputType };
-  });
-  specs.forEach((spec) => aggregateResultType(spec));
-  const partials: PartialAggregate[] = [];
-  let aggregator: PartialAggregator | null = null;
-  let partition: string | null = null;
-  for await (const batch of scanTable(source, plan.scanColumns, partitions, context)) {
-    if (aggregator === null || batch.partition !== partition) {
-      if (aggregator !== null) partials.push(aggregator.finishPartial());
-      aggregator = new PartialAggregator(keyTypes, specs);
-      partition = batch.partition;
-    }
-    const rows = filterRows(statement.where, batch.rows, context);
-    if (rows.rows === 0) continue;
-    const keys = aggregation.keys.map((k) => columnOf(k, rows, context));
-    const inputs = aggregation.inputs.map((i) => (i === null ? null : columnOf(i, rows, context)));
-    aggregator.add(keys, inputs, rows.rows);
-  }
-  partials.push((aggregator ?? new PartialAggregator(keyTypes, specs)).finishPartial());
+): RowSet {
+  const { keyTypes, specs } = aggregationTypes(aggregation, plan, source, context);
+  const order = new Map([...source.table.partitions.keys()].map((key, i) => [key, i]));
+  const partials = fragments
+    .flatMap((f) => (f.kind === 'partials' ? f.partials : []))
+    .sort((a, b) => (order.get(a.partition) ?? 0) - (order.get(b.partition) ?? 0))
+    .map((p) => p.partial);
+  if (partials.length === 0) partials.push(new PartialAggregator(keyTypes, specs).finishPartial());
   const merged = mergePartials(keyTypes, specs, partials);
   return groupRows(statement, plan, merged.keys, merged.values, context);
 }
@@ -180,26 +156,6 @@ function groupRows(
   return { names, columns, sortKeys, rows: groups.rows };
 }
 
-/** The rows of `rows` that WHERE keeps (all without WHERE). */
-function filterRows(
-  where: Expression | null,
-  rows: RowSource,
-  context: StatementContext,
-): RowSource {
-  if (where === null) return rows;
-  const mask = truthMask(evaluate(where, envOf(context, rows)), rows.rows, where.position);
-  const kept = maskIndices(mask);
-  if (kept === null) return rows;
-  const names = rows.names.filter((name) => rows.column(name) !== undefined);
-  const columns = names.map((name) => rows.column(name) as Column);
-  return { ...rowSourceOf(names, takeAll(columns, kept), kept.length), names: rows.names };
-}
-
-/** `expression` over `rows` as a column of their length (scalars broadcast). */
-function columnOf(expression: Expression, rows: RowSource, context: StatementContext): Column {
-  return toColumn(evaluate(expression, envOf(context, rows)), rows.rows, expression.position);
-}
-
 /** DISTINCT, ORDER BY, then LIMIT/TOP. */
 function finishRows(statement: SelectStatement, set: RowSet): RowSet {
   let current = set;
@@ -222,22 +178,6 @@ function pick(set: RowSet, indices: Int32Array): RowSet {
     })),
     rows: indices.length,
   };
-}
-
-/** Rows needed before the window ends (a scan may stop there when nothing reorders rows). */
-function windowEnd(statement: SelectStatement): number {
-  const offset = statement.limit?.offset ?? 0;
-  const count = statement.limit?.count ?? statement.top ?? Infinity;
-  return offset + count;
-}
-
-function checkResultSize(rows: number, statement: SelectStatement): void {
-  if (rows <= MAX_RESULT_ROWS) return;
-  queryError(
-    'INVALID_ARGUMENT',
-    statement.position,
-    `the result exceeds ${MAX_RESULT_ROWS} rows: filter with WHERE, aggregate, or add LIMIT`,
-  );
 }
 
 /** select → table; exec of one column → vector (a scalar for one global aggregate). */
