@@ -180,9 +180,23 @@ function parsePrimary(c: Cursor): Expression {
   }
   if (acceptKeyword(c, 'null')) return { kind: 'literal', literal: { kind: 'null' }, position };
   if (token.kind === 'identifier') return parseNameOrCall(c, token.text, position);
+  if (isFunctionKeyword(c)) return parseNameOrCall(c, token.text, position);
   if (acceptOperator(c, '(')) return parseParenthesised(c, position);
   if (acceptOperator(c, '[')) return parseVector(c, position);
   return fail(c, 'an expression');
+}
+
+/** Keywords that are also DolphinDB functions (`database(…)`, `table(…)`) when `(` follows. */
+const FUNCTION_KEYWORDS: ReadonlySet<string> = new Set(['database', 'table']);
+
+function isFunctionKeyword(c: Cursor): boolean {
+  const token = peek(c);
+  return (
+    token.kind === 'keyword' &&
+    FUNCTION_KEYWORDS.has(token.word) &&
+    peek(c, 1).kind === 'operator' &&
+    peek(c, 1).text === '('
+  );
 }
 
 /** `name`, or `name(args…)` when a parenthesis follows (a call with no args is `f()`). */

@@ -5,13 +5,14 @@
 import type { Column } from '../core/types/column.ts';
 import { concatColumns, nullColumn } from '../core/types/column-ops.ts';
 import * as storage from '../storage/index.ts';
-import type { RowBatch, TableMeta } from '../storage/index.ts';
+import type { ColumnMeta, RowBatch, TableMeta } from '../storage/index.ts';
 import type { Expression, Statement, TableRef } from './ast.ts';
 import { conformToTable } from './conform-rows.ts';
 import { evaluate } from './evaluate.ts';
 import type { RowSource } from './evaluate.ts';
 import { toColumn, truthMask } from './operators/index.ts';
 import { prunedPartitions } from './prune-where.ts';
+import { suggestion } from './near-miss.ts';
 import { queryError, withPosition } from './query-error.ts';
 import { rowsOf } from './row-source.ts';
 import { envOf } from './statement-context.ts';
@@ -35,11 +36,7 @@ export async function runInsert(statement: Insert, context: StatementContext): P
   const source = resolveTable(statement.table, context);
   const meta = source.table.meta;
   const targets = statement.columns ?? meta.columns.map((c) => c.name);
-  for (const name of targets) {
-    if (!meta.columns.some((c) => c.name === name)) {
-      queryError('COLUMN_NOT_FOUND', statement.position, `${meta.name} has no column ${name}`);
-    }
-  }
+  for (const name of targets) checkColumn(meta, name, statement.table.position);
   const env = envOf(context, null);
   const rowParts = statement.rows.map((row) => {
     if (row.length !== targets.length) {
@@ -68,6 +65,18 @@ export async function runInsert(statement: Insert, context: StatementContext): P
   );
 }
 
+/** The column `name` of the table, or COLUMN_NOT_FOUND with a near miss. */
+function checkColumn(meta: TableMeta, name: string, position: Expression['position']): ColumnMeta {
+  const column = meta.columns.find((c) => c.name === name);
+  if (column !== undefined) return column;
+  const names = meta.columns.map((c) => c.name);
+  return queryError(
+    'COLUMN_NOT_FOUND',
+    position,
+    `${meta.name} has no column ${name}; its columns are ${names.join(', ')}.${suggestion(name, names)}`,
+  );
+}
+
 /** The given columns in schema order, the others null, converted to the table's types. */
 function fullRow(
   meta: TableMeta,
@@ -88,14 +97,8 @@ export async function runUpdate(statement: Update, context: StatementContext): P
   const source = resolveTable(statement.table, context);
   const set: Record<string, storage.RowExpression> = {};
   for (const assignment of statement.assignments) {
-    const column = source.table.meta.columns.find((c) => c.name === assignment.column);
-    if (column === undefined) {
-      queryError(
-        'COLUMN_NOT_FOUND',
-        assignment.position,
-        `${source.name} has no column ${assignment.column}`,
-      );
-    }
+    const column = checkColumn(source.table.meta, assignment.column, assignment.position);
+
     set[assignment.column] = (batch) => {
       const value = toColumn(
         evaluate(assignment.value, envOf(context, sourceOf(batch))),

@@ -5,6 +5,7 @@
 import { unreachable } from '../core/assert.ts';
 import type { Store } from '../storage/index.ts';
 import type { Expression, Statement } from './ast.ts';
+import { buildVector } from './build-vector.ts';
 import { evaluate } from './evaluate.ts';
 import { checkArity } from './functions/registry.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
@@ -74,8 +75,9 @@ async function runStatement(statement: Statement, context: StatementContext): Pr
 
 /**
  * An expression statement. Commands (functions that change data) may be its outermost call
- * or nested only in other commands' arguments (`createPartitionedTable(database(…), …)`);
- * they run in order, innermost first, each after the previous has committed.
+ * or nested in other commands' arguments, directly or in a vector
+ * (`database("dfs://c", COMPO, [database("", VALUE, …), database("", HASH, …)])`); they run
+ * in order, innermost first, each after the previous has committed.
  */
 async function runExpression(expression: Expression, context: StatementContext): Promise<Value> {
   if (expression.kind === 'call' && context.functions.has(expression.name)) {
@@ -91,5 +93,21 @@ async function runExpression(expression: Expression, context: StatementContext):
       }
     }
   }
+  if (
+    expression.kind === 'vector' &&
+    expression.elements.some((e) => containsCommand(e, context))
+  ) {
+    const elements: Value[] = [];
+    for (const element of expression.elements) elements.push(await runExpression(element, context));
+    return buildVector(elements, expression.position);
+  }
   return evaluate(expression, { ...envOf(context, null), catalog: context.store.catalog });
+}
+
+/** True when `expression` is a command call, or a vector holding one. */
+function containsCommand(expression: Expression, context: StatementContext): boolean {
+  if (expression.kind === 'vector')
+    return expression.elements.some((e) => containsCommand(e, context));
+  if (expression.kind !== 'call' || !context.functions.has(expression.name)) return false;
+  return context.functions.require(expression.name, expression.position).kind === 'command';
 }

@@ -1,7 +1,10 @@
 // Functions over databases and tables (DolphinDB's names and argument orders): handles,
 // existence checks, schema, and the commands that create, drop and fill tables.
 
+import { columnLength } from '../../core/types/column.ts';
+import type { Column } from '../../core/types/column.ts';
 import { nullColumn } from '../../core/types/column-ops.ts';
+import { toColumn } from '../operators/index.ts';
 import { isColumnType } from '../../core/types/column-type.ts';
 import { describeScheme } from '../../core/partition/index.ts';
 import * as storage from '../../storage/index.ts';
@@ -54,6 +57,15 @@ function columnSpecs(template: Value | undefined, position: Position): storage.C
     name,
     type: (table.columns[i] ?? nullColumn('INT', 0)).type,
   }));
+}
+
+/** One column per argument: vectors of one length, scalars repeated to it. */
+function columnArgs(values: readonly Value[], position: Position): Column[] {
+  const rows = Math.max(
+    1,
+    ...values.map((v) => (v.kind === 'vector' ? columnLength(v.column) : 1)),
+  );
+  return values.map((value) => toColumn(value, rows, position));
 }
 
 export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
@@ -263,15 +275,19 @@ export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
   {
     kind: 'command',
     name: 'tableInsert',
-    summary: 'tableInsert(table, rows): appends a table of rows; returns the number inserted',
+    summary:
+      'tableInsert(table, rows) or tableInsert(table, column1, column2, …): appends rows; returns the number inserted',
     minArgs: 2,
-    maxArgs: 2,
-    run: async ([handle, rows], { store, position }) => {
+    maxArgs: Infinity,
+    run: async ([handle, ...rest], { store, position }) => {
       const { database, table } = tableHandleArg(handle, position);
-      const data = tableArg(rows, 'the rows', position);
       const meta = store.catalog.databases.get(database)?.tables.get(table)?.meta;
-      const columns =
-        meta === undefined ? data.columns : conformToTable(meta, data.columns, position);
+      const [only] = rest;
+      const given =
+        rest.length === 1 && only?.kind === 'table'
+          ? only.table.columns
+          : columnArgs(rest, position);
+      const columns = meta === undefined ? given : conformToTable(meta, given, position);
       const effects = await storage.append(store, database, table, columns);
       return { kind: 'scalar', type: 'LONG', value: BigInt(effects.rowsWritten) };
     },
