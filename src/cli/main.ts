@@ -4,6 +4,7 @@
 
 import { Command } from 'commander';
 import { isShoalError } from '../core/errors.ts';
+import { runClusterInit } from './cluster-init.ts';
 import { runDemo } from './demo-command.ts';
 import { describeError, runSql } from './sql-command.ts';
 
@@ -41,6 +42,25 @@ program
       err: process.stderr,
     });
   });
+
+const cluster = program.command('cluster').description('create, start and stop a local cluster');
+
+cluster
+  .command('init')
+  .description('write controller.cfg, cluster.cfg and cluster.nodes for a cluster on this machine')
+  .argument('<dir>', 'an empty folder for the configuration (created when missing)')
+  .option('--datanodes <n>', 'number of data nodes (default 2)')
+  .option('--port <p>', 'controller port; data nodes take the next ports (default 8900)')
+  .option('--admin-password <pw>', 'the admin password (default 123456, loopback only)')
+  .option('--host <host>', 'the address every node listens on (default 127.0.0.1)')
+  .action(
+    async (
+      dir: string,
+      options: { datanodes?: string; port?: string; adminPassword?: string; host?: string },
+    ) => {
+      await runClusterInit({ dir, ...options }, process.stdout);
+    },
+  );
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
