@@ -1,0 +1,32 @@
+// The network layer: HTTP server and client every node uses, and the wire formats of values,
+// appended columns and partial aggregates (frames of JSON + Arrow IPC).
+
+export { createHttpServer, sendFrame } from './http-server.ts';
+export type { BoundAddress, HttpServer, HttpServerOptions } from './http-server.ts';
+export { HttpClient } from './http-client.ts';
+export type { BinaryBody, CallOptions, HttpClientOptions } from './http-client.ts';
+export { HTTP_STATUS_BY_KIND } from './error-status.ts';
+export { errorBody, errorFromBody } from './error-body.ts';
+export type { ErrorBody } from './error-body.ts';
+export {
+  WIRE_CONTENT_TYPE,
+  concatBytes,
+  decodeFrame,
+  encodeFrame,
+  readFrames,
+} from './wire-frame.ts';
+export type { FrameContent } from './wire-frame.ts';
+export {
+  columnsFromFrame,
+  columnsToFrame,
+  decodeColumns,
+  decodeValue,
+  encodeColumns,
+  encodeValue,
+  encodeValueChunks,
+  valueFromFrame,
+  valueToFrame,
+} from './wire-values.ts';
+export type { DecodedColumns } from './wire-values.ts';
+export { decodePartial, encodePartial, partialFromFrame, partialToFrame } from './wire-partial.ts';
+export type { WireJson } from './wire-json.ts';
