@@ -111,7 +111,8 @@ function arrowTypeOf(type: ColumnType): DataType {
   }
 }
 
-function toArrowData(column: Column): Data {
+/** One column as Arrow data (SYMBOL as a dictionary column, nulls as their sentinels); for the wire too. */
+export function toArrowData(column: Column): Data {
   switch (column.type) {
     case 'SYMBOL': {
       const dictionary = vectorFromArray(column.data.dictionary as string[], new Utf8());
@@ -138,7 +139,8 @@ function toArrowData(column: Column): Data {
   }
 }
 
-function fromArrowVector(type: ColumnType, vector: Vector): Column {
+/** The column of Shoal `type` an Arrow vector written by toArrowData holds; for the wire too. */
+export function fromArrowVector(type: ColumnType, vector: Vector): Column {
   const chunks = vector.data.map((chunk) => fromArrowData(type, chunk));
   return chunks.length === 1 ? (chunks[0] as Column) : concatColumns(type, chunks);
 }
