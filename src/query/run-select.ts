@@ -26,7 +26,7 @@ import {
 import type { Fragment } from './select-fragment.ts';
 import { envOf } from './statement-context.ts';
 import type { StatementContext } from './statement-context.ts';
-import { resolveTable } from './table-source.ts';
+import { partitionRank, resolveTable } from './table-source.ts';
 import type { TableSource } from './table-source.ts';
 import { scalarOf } from './value-access.ts';
 import type { Value } from './value.ts';
@@ -111,10 +111,10 @@ function mergeAggregate(
   context: StatementContext,
 ): RowSet {
   const { keyTypes, specs } = aggregationTypes(aggregation, plan, source, context);
-  const order = new Map([...source.table.partitions.keys()].map((key, i) => [key, i]));
+  const rank = partitionRank(source);
   const partials = fragments
     .flatMap((f) => (f.kind === 'partials' ? f.partials : []))
-    .sort((a, b) => (order.get(a.partition) ?? 0) - (order.get(b.partition) ?? 0))
+    .sort((a, b) => (rank.get(a.partition) ?? 0) - (rank.get(b.partition) ?? 0))
     .map((p) => p.partial);
   if (partials.length === 0) partials.push(new PartialAggregator(keyTypes, specs).finishPartial());
   const merged = mergePartials(keyTypes, specs, partials);

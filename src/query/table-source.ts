@@ -3,6 +3,7 @@
 // is needed, as for count(*)) row counts straight from the catalog without reading a file.
 
 import { nullColumn } from '../core/types/column-ops.ts';
+import { partitionKeys } from '../core/partition/index.ts';
 import type { PartitionScheme } from '../core/partition/index.ts';
 import type { TableState } from '../storage/index.ts';
 import type { TableRef } from './ast.ts';
@@ -77,7 +78,7 @@ export async function* scanTable(
   }
   const scan = context.snapshot.scan(source.database, source.name, {
     columns,
-    ...(partitions === undefined ? {} : { partitions }),
+    partitions: partitions ?? scanOrder(source),
   });
   for await (const batch of scan) {
     const rows = batch.positions.length;
@@ -90,10 +91,27 @@ function* countOnlyBatches(
   source: TableSource,
   partitions: readonly string[] | undefined,
 ): Generator<ScanBatch> {
-  for (const key of partitions ?? [...source.table.partitions.keys()]) {
+  for (const key of partitions ?? scanOrder(source)) {
     for (const segment of source.table.partitions.get(key)?.segments ?? []) {
       const rows = segment.rows - segment.deleted.length;
       if (rows > 0) yield { partition: key, rows: rowSourceOf([], [], rows) };
     }
   }
+}
+
+/**
+ * The table's partitions in the order of its scheme (dimension tables: their one partition):
+ * the order a scan reads them in, and so what first/last see, on one node or many.
+ */
+export function scanOrder(source: TableSource): string[] {
+  const rank = partitionRank(source);
+  return [...source.table.partitions.keys()].sort(
+    (a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+}
+
+/** Each partition key's position in the scheme's order (empty for a dimension table). */
+export function partitionRank(source: TableSource): ReadonlyMap<string, number> {
+  if (source.table.meta.partitionColumns.length === 0) return new Map();
+  return new Map(partitionKeys(source.scheme).map((key, i) => [key, i]));
 }
