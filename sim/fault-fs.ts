@@ -5,6 +5,8 @@
 //
 // Model of the disk (POSIX, no more): `fsyncFile` makes a file's bytes durable but not its
 // name; `fsyncDir` makes the names created, renamed or removed in that folder durable.
+// Catalog writes (commit, prepare, discard) are two steps each: before and after LMDB's
+// commit point.
 // Two simplifications, as the store does neither: removals are never undone (a file that
 // came back would be an orphan for the open-time sweep anyway), and a rename over an existing
 // name is undone as if that name had been empty. LMDB's own files are not modelled: its
@@ -71,6 +73,8 @@ export class FaultFs implements StorageFs {
 
   private stepCount = 0;
   private commitCount = 0;
+  private prepareCount = 0;
+  private discardCount = 0;
   private crashAtStep: number | undefined;
   private isDead = false;
   private readonly inner: StorageFs;
@@ -93,6 +97,16 @@ export class FaultFs implements StorageFs {
     return this.commitCount;
   }
 
+  /** Prepared entries that reached LMDB: tells a test whether the dying prepare is recorded. */
+  get prepares(): number {
+    return this.prepareCount;
+  }
+
+  /** Prepared-entry removals that reached LMDB (discards; publishes count as commits). */
+  get discards(): number {
+    return this.discardCount;
+  }
+
   /** Whether the process is dead: every call throws SimulatedCrash. */
   get dead(): boolean {
     return this.isDead;
@@ -104,10 +118,10 @@ export class FaultFs implements StorageFs {
   }
 
   /**
-   * Catalog persistence (for `StoreOptions.catalog`) whose commit is two steps: one before
-   * the LMDB commit and one after it, so a crash at the second has committed (the process
-   * dies right after the commit point). `close` always works: closing is what a dead process
-   * leaves behind, LMDB's committed state.
+   * Catalog persistence (for `StoreOptions.catalog`) whose commit, prepare and discard are
+   * two steps each: one before the LMDB commit and one after it, so a crash at the second has
+   * committed (the process dies right after the commit point). `close` always works: closing
+   * is what a dead process leaves behind, LMDB's committed state.
    */
   catalog(
     open: (dir: string) => CatalogPersistence = openLmdbCatalog,
@@ -120,11 +134,27 @@ export class FaultFs implements StorageFs {
           this.checkAlive('catalog load');
           return inner.load();
         },
-        commit: (previous, next, changes) => {
+        loadTransactions: () => {
+          this.checkAlive('catalog load');
+          return inner.loadTransactions();
+        },
+        commit: (previous, next, changes, publication) => {
           this.step('commit-before', dir);
-          inner.commit(previous, next, changes);
+          inner.commit(previous, next, changes, publication);
           this.commitCount++;
           this.step('commit-after', dir);
+        },
+        prepare: (state, record) => {
+          this.step('prepare-before', dir);
+          inner.prepare(state, record);
+          this.prepareCount++;
+          this.step('prepare-after', dir);
+        },
+        discard: (transaction) => {
+          this.step('discard-before', dir);
+          inner.discard(transaction);
+          this.discardCount++;
+          this.step('discard-after', dir);
         },
         close: () => inner.close(),
       };

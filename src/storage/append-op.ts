@@ -5,13 +5,13 @@ import type { Column } from '../core/types/column.ts';
 import type { CommitEffects } from './commit-effects.ts';
 import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
 import { requireDatabase, requireTable } from './snapshot.ts';
-import type { Store } from './store.ts';
+import type { Writer } from './store.ts';
 import { conformColumns, splitByPartition, writePartitionRows } from './write-rows.ts';
 import type { PartitionRows } from './write-rows.ts';
 
 /** Appends `columns` (one per table column, in schema order) to `db`/`table`. */
 export async function append(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   columns: readonly Column[],

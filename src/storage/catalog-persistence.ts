@@ -3,7 +3,9 @@
 // fsynced LMDB transaction, so after a crash the catalog is at the version before or after.
 //
 // Keys: `meta` → {format, version, nextId}; `db␀<name>` → DatabaseMeta;
-// `tb␀<tableId>` → {db, meta}; `pt␀<tableId>␀<partitionKey>` → {key, segments}.
+// `tb␀<tableId>` → {db, meta}; `pt␀<tableId>␀<partitionKey>` → {key, segments};
+// `prep␀<transaction>` → PreparedRecord (a write prepared, not committed);
+// `pub␀<transaction>` → PublishedRecord (the newest published transactions, bounded).
 
 import { open } from 'lmdb';
 import type { RootDatabase } from 'lmdb';
@@ -19,19 +21,43 @@ import type {
 } from './catalog.ts';
 import { EMPTY_CATALOG } from './catalog.ts';
 import type { CatalogChange } from './commit-effects.ts';
+import type { PreparedRecord, Publication, PublishedRecord } from './prepared-write.ts';
 import { decodeRecord, encodeRecord } from './record-codec.ts';
 
 /** Durable catalog storage. Each method throws (DISK_ERROR, CORRUPT_DATA) rather than lie. */
 export interface CatalogPersistence {
   /** The last committed catalog. */
   load(): CatalogState;
-  /** Durably records `next`, which is `previous` after `changes`. Returns once on disk. */
-  commit(previous: CatalogState, next: CatalogState, changes: readonly CatalogChange[]): void;
+  /** The prepared writes and the remembered published transactions. */
+  loadTransactions(): StoredTransactions;
+  /**
+   * Durably records `next`, which is `previous` after `changes`; with `publication`, in the
+   * same LMDB transaction, removes that prepared entry and remembers it as published.
+   * Returns once on disk.
+   */
+  commit(
+    previous: CatalogState,
+    next: CatalogState,
+    changes: readonly CatalogChange[],
+    publication?: Publication,
+  ): void;
+  /** Durably records a prepared write with `state`'s version and id high-water mark. */
+  prepare(state: CatalogState, record: PreparedRecord): void;
+  /** Durably removes a prepared write's entry. */
+  discard(transaction: string): void;
   close(): Promise<void>;
+}
+
+/** The cluster-transaction records of a catalog. */
+export interface StoredTransactions {
+  readonly prepared: readonly PreparedRecord[];
+  readonly published: readonly PublishedRecord[];
 }
 
 const FORMAT = 1;
 const SEP = '\u0000';
+const PREPARED = `prep${SEP}`;
+const PUBLISHED = `pub${SEP}`;
 
 interface MetaRecord {
   readonly format: number;
@@ -49,19 +75,51 @@ export function openLmdbCatalog(path: string): CatalogPersistence {
   const env = open({ path, encoding: 'binary', overlappingSync: false, noSync: false });
   return {
     load: () => loadCatalog(env),
-    commit: (previous, next, changes) => {
+    loadTransactions: () => ({
+      prepared: loadRange<PreparedRecord>(env, PREPARED),
+      published: loadRange<PublishedRecord>(env, PUBLISHED),
+    }),
+    commit: (previous, next, changes, publication) => {
       const writes = recordWrites(previous, next, changes);
       env.transactionSync(() => {
         for (const key of writes.removals) env.removeSync(key);
         for (const [key, value] of writes.puts) env.putSync(key, encodeRecord(value));
-        env.putSync(
-          'meta',
-          encodeRecord({ format: FORMAT, version: next.version, nextId: next.nextId }),
-        );
+        putMeta(env, next);
+        if (publication !== undefined) {
+          const { transaction, txId } = publication;
+          env.removeSync(PREPARED + transaction);
+          for (const old of publication.forget) env.removeSync(PUBLISHED + old);
+          env.putSync(PUBLISHED + transaction, encodeRecord({ transaction, txId }));
+        }
+      });
+    },
+    prepare: (state, record) => {
+      env.transactionSync(() => {
+        env.putSync(PREPARED + record.transaction, encodeRecord(record));
+        putMeta(env, state);
+      });
+    },
+    discard: (transaction) => {
+      env.transactionSync(() => {
+        env.removeSync(PREPARED + transaction);
       });
     },
     close: () => env.close(),
   };
+}
+
+function putMeta(env: RootDatabase, state: CatalogState): void {
+  env.putSync(
+    'meta',
+    encodeRecord({ format: FORMAT, version: state.version, nextId: state.nextId }),
+  );
+}
+
+function loadRange<T>(env: RootDatabase, prefix: string): T[] {
+  const out: T[] = [];
+  for (const { key, value } of env.getRange({ start: prefix, end: `${prefix}\uffff` }))
+    out.push(decodeRecord<T>(value as Uint8Array, String(key)));
+  return out;
 }
 
 function loadCatalog(env: RootDatabase): CatalogState {

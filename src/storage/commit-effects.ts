@@ -62,6 +62,11 @@ export interface CommitEffects {
   /** Rows written (appended, upserted, updated) or deleted: replication's task weight. */
   readonly rowsWritten: number;
   readonly changes: readonly CatalogChange[];
+  /**
+   * Set only on what a prepared write resolves to (its txId is then 0): the cluster
+   * transaction it waits under. Committed effects, and so replicated ones, never have it.
+   */
+  readonly prepared?: string;
 }
 
 /** Serialises effects as JSON text (bigints and row positions survive the round trip). */

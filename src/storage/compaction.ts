@@ -12,6 +12,7 @@ import type { Column } from '../core/types/column.ts';
 import { concatColumns } from '../core/types/column-ops.ts';
 import type { PartitionState, SegmentState } from './catalog.ts';
 import type { CatalogChange, CommitEffects } from './commit-effects.ts';
+import type { LockRequest } from './lock-manager.ts';
 import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
 import { forEachSegment } from './row-scan.ts';
 import { requireDatabase, requireTable } from './snapshot.ts';
@@ -31,6 +32,14 @@ export function segmentsToCompact(partition: PartitionState): SegmentState[] {
   return partition.segments.filter((s) => chosen.has(s));
 }
 
+function compactionLocks(db: string, table: string, key: string): LockRequest[] {
+  return [
+    databaseLock(db, 'shared'),
+    tableLock(db, table, 'shared'),
+    partitionLock(db, table, key),
+  ];
+}
+
 /** Compacts one partition of a table; undefined when there was nothing to do. */
 export async function compactPartition(
   store: Store,
@@ -38,11 +47,7 @@ export async function compactPartition(
   table: string,
   key: string,
 ): Promise<CommitEffects | undefined> {
-  const locks = [
-    databaseLock(db, 'shared'),
-    tableLock(db, table, 'shared'),
-    partitionLock(db, table, key),
-  ];
+  const locks = compactionLocks(db, table, key);
   const effects = await store.write(`compact(${db}/${table}/${key})`, locks, async (context) => {
     const dbState = requireDatabase(context.state, db);
     const tableState = requireTable(context.state, db, table);
@@ -76,7 +81,10 @@ export async function compactPartition(
   return effects.changes.length > 0 ? effects : undefined;
 }
 
-/** One pass over every partition of every table; returns how many were compacted. */
+/**
+ * One pass over every partition of every table; returns how many were compacted. A partition
+ * a prepared write keeps locked is skipped (its decision may take a while), not waited for.
+ */
 export async function compactAll(store: Store): Promise<number> {
   const snapshot = store.snapshot();
   const candidates: [string, string, string][] = [];
@@ -84,7 +92,9 @@ export async function compactAll(store: Store): Promise<number> {
     for (const [dbName, db] of snapshot.state.databases) {
       for (const [tableName, table] of db.tables) {
         for (const [key, partition] of table.partitions) {
-          if (segmentsToCompact(partition).length > 0) candidates.push([dbName, tableName, key]);
+          if (segmentsToCompact(partition).length === 0) continue;
+          if (store.blockedByPrepared(compactionLocks(dbName, tableName, key))) continue;
+          candidates.push([dbName, tableName, key]);
         }
       }
     }

@@ -11,12 +11,12 @@ import type { CellValue } from '../core/types/column-type.ts';
 import type { CommitEffects } from './commit-effects.ts';
 import { databaseLock } from './lock-names.ts';
 import { requireDatabase } from './snapshot.ts';
-import type { Store } from './store.ts';
+import type { Writer } from './store.ts';
 import { checkDatabaseName } from './validate.ts';
 
 /** Creates database `name` with `scheme`; DATABASE_EXISTS if it exists. */
 export async function createDatabase(
-  store: Store,
+  store: Writer,
   name: string,
   scheme: PartitionScheme,
 ): Promise<CommitEffects> {
@@ -39,7 +39,7 @@ export async function createDatabase(
 }
 
 /** Drops database `name` with all its tables and data. */
-export async function dropDatabase(store: Store, name: string): Promise<CommitEffects> {
+export async function dropDatabase(store: Writer, name: string): Promise<CommitEffects> {
   return store.write(
     `dropDatabase(${name})`,
     [databaseLock(name, 'exclusive')],
@@ -57,7 +57,7 @@ export async function dropDatabase(store: Store, name: string): Promise<CommitEf
 
 /** Adds VALUE partitions (at `level` of a COMPO scheme); PARTITION_EXISTS for a known one. */
 export async function addValuePartitions(
-  store: Store,
+  store: Writer,
   name: string,
   values: readonly CellValue[],
   level = 0,
@@ -69,7 +69,7 @@ export async function addValuePartitions(
 
 /** Appends RANGE boundaries after the last one (at `level` of a COMPO scheme). */
 export async function addRangePartitions(
-  store: Store,
+  store: Writer,
   name: string,
   boundaries: readonly CellValue[],
   level = 0,
@@ -80,7 +80,7 @@ export async function addRangePartitions(
 }
 
 async function changeScheme(
-  store: Store,
+  store: Writer,
   name: string,
   kind: 'ADD_VALUE_PARTITION' | 'ADD_RANGE_PARTITION',
   change: (scheme: PartitionScheme) => PartitionScheme,

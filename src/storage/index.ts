@@ -1,7 +1,9 @@
 // The storage layer's public surface: open a Store, run operations on it, read snapshots.
 
 export { Store } from './store.ts';
-export type { StoreOptions, CommitListener } from './store.ts';
+export type { StoreOptions, CommitListener, Writer } from './store.ts';
+export type { PreparedWrite } from './prepared-write.ts';
+export type { TransactionStatus } from './prepared-transactions.ts';
 export { Snapshot } from './snapshot.ts';
 export type { ScanOptions, SegmentBatch, TableChecksum } from './snapshot.ts';
 export type {

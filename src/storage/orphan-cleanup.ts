@@ -1,7 +1,7 @@
-// At open, the catalog is the truth: any file or folder under data/ that the committed
-// catalog does not name was left by a transaction that never committed (or by a removal a
-// crash interrupted), and is removed. A segment the catalog names but the disk lacks is
-// corruption, reported at once rather than at the first read.
+// At open, the catalog is the truth: any file or folder under data/ that neither the
+// committed catalog nor a prepared write's entry names was left by a transaction that never
+// committed or prepared (or by a removal a crash interrupted), and is removed. A file either
+// names but the disk lacks is corruption, reported at once rather than at the first read.
 
 import * as path from 'node:path';
 import { ShoalError } from '../core/errors.ts';
@@ -10,13 +10,17 @@ import { asDiskError } from './durable-write.ts';
 import type { StorageFs } from './storage-fs.ts';
 import { DATA_DIR, SEGMENT_SUFFIX, segmentPath } from './store-paths.ts';
 
-/** Removes every unreferenced file under `<root>/data`; throws CORRUPT_DATA for a missing one. */
+/**
+ * Removes every file under `<root>/data` that neither `state` nor `prepared` (file → its
+ * cluster transaction) names; throws CORRUPT_DATA for a named file that is missing.
+ */
 export async function removeOrphans(
   fs: StorageFs,
   root: string,
   state: CatalogState,
+  prepared: ReadonlyMap<string, string> = new Map(),
 ): Promise<void> {
-  const expected = new Set<string>();
+  const expected = new Set<string>(prepared.keys());
   for (const db of state.databases.values()) {
     for (const table of db.tables.values()) {
       for (const partition of table.partitions.values()) {
@@ -33,12 +37,14 @@ export async function removeOrphans(
     throw asDiskError(error, `removing orphan files under ${root}`);
   }
   for (const file of expected) {
-    if (!found.has(file)) {
-      throw new ShoalError(
-        'CORRUPT_DATA',
-        `segment file ${file} named by the catalog is missing: restore it from a replica or a backup`,
-      );
-    }
+    if (found.has(file)) continue;
+    const transaction = prepared.get(file);
+    throw new ShoalError(
+      'CORRUPT_DATA',
+      transaction === undefined
+        ? `segment file ${file} named by the catalog is missing: restore it from a replica or a backup`
+        : `segment file ${file} of the write prepared under cluster transaction ${transaction} is missing: restore the node from a replica or a backup`,
+    );
   }
 }
 

@@ -6,11 +6,11 @@ import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import type { TableState } from './catalog.ts';
 import { databaseLock } from './lock-names.ts';
 import { requireDatabase, requireTable } from './snapshot.ts';
-import type { Store } from './store.ts';
+import type { Writer } from './store.ts';
 import { alterTable } from './table-ops.ts';
 
 /** Removes every row of a table, keeping its schema. */
-export async function truncate(store: Store, db: string, table: string): Promise<CommitEffects> {
+export async function truncate(store: Writer, db: string, table: string): Promise<CommitEffects> {
   return alterTable(store, db, table, 'TRUNCATE_TABLE', (_context, t) =>
     removeAll(db, t, [...t.partitions.keys()]),
   );
@@ -22,7 +22,7 @@ export async function truncate(store: Store, db: string, table: string): Promise
  * the scheme does not have.
  */
 export async function dropPartition(
-  store: Store,
+  store: Writer,
   db: string,
   keys: readonly string[],
   table?: string,

@@ -10,13 +10,13 @@ import { nullColumn } from '../core/types/column-ops.ts';
 import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import type { ColumnMeta } from './catalog.ts';
 import { forEachSegment } from './row-scan.ts';
-import type { Store } from './store.ts';
+import type { Writer } from './store.ts';
 import { alterTable } from './table-ops.ts';
 import { requireColumn } from './validate.ts';
 
 /** Converts column `name` of `db`/`table` to `type`. */
 export async function replaceColumn(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   name: string,

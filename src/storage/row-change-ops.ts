@@ -13,7 +13,7 @@ import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
 import { forEachSegment, toBatch } from './row-scan.ts';
 import type { RowBatch } from './row-scan.ts';
 import { requireDatabase, requireTable } from './snapshot.ts';
-import type { Store } from './store.ts';
+import type { Writer } from './store.ts';
 import { requireColumn } from './validate.ts';
 import { writePartitionRows } from './write-rows.ts';
 
@@ -32,7 +32,7 @@ export interface RowSelection {
 
 /** Deletes the selected rows. */
 export async function deleteRows(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   selection: RowSelection,
@@ -42,7 +42,7 @@ export async function deleteRows(
 
 /** Sets columns of the selected rows; partitioning columns cannot be set. */
 export async function updateRows(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   selection: RowSelection,
@@ -52,7 +52,7 @@ export async function updateRows(
 }
 
 async function changeRows(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   selection: RowSelection,

@@ -4,7 +4,7 @@
 import type { Column } from '../core/types/column.ts';
 import type { DatabaseState, SegmentState, TableState } from './catalog.ts';
 import { livePositions, readSegmentColumns } from './snapshot.ts';
-import type { Store } from './store.ts';
+import type { Writer } from './store.ts';
 import { segmentPath } from './store-paths.ts';
 
 /** Live rows of a table's columns, by column name, as a predicate or expression sees them. */
@@ -25,7 +25,7 @@ export interface SegmentRows {
 
 /** Visits every segment of `partitions` (or of all partitions) one at a time. */
 export async function forEachSegment(
-  store: Store,
+  store: Writer,
   db: DatabaseState,
   table: TableState,
   partitions: readonly string[] | undefined,

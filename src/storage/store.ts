@@ -2,7 +2,9 @@
 // committed catalog → write new segment files durably → commit the catalog (LMDB, the one
 // point of truth) → publish the new version to readers → remove files no snapshot needs.
 // A crash anywhere before the catalog commit leaves only orphan files (removed at open);
-// after it, the transaction is whole. See docs/ARCHITECTURE.md.
+// after it, the transaction is whole. A write may instead be *prepared* under a cluster
+// transaction (two-phase commit): its plan is recorded durably, its locks kept, nothing made
+// visible, until `publish` commits it or `discard` drops it. See docs/ARCHITECTURE.md.
 
 import { crc32 } from 'node:zlib';
 import * as path from 'node:path';
@@ -17,8 +19,16 @@ import { openLmdbCatalog } from './catalog-persistence.ts';
 import type { AddedSegment, CatalogChange, CommitEffects } from './commit-effects.ts';
 import { makeDirsDurably, writeFileDurably } from './durable-write.ts';
 import { LockManager } from './lock-manager.ts';
-import type { LockRequest } from './lock-manager.ts';
+import type { LockRelease, LockRequest } from './lock-manager.ts';
 import { removeOrphans } from './orphan-cleanup.ts';
+import { PreparedTransactions } from './prepared-transactions.ts';
+import type { TransactionStatus } from './prepared-transactions.ts';
+import {
+  checkTransactionId,
+  PUBLISHED_TRANSACTIONS_KEPT,
+  preparedWriteOf,
+} from './prepared-write.ts';
+import type { PreparedRecord, PreparedWrite } from './prepared-write.ts';
 import { encodeSegment } from './segment-codec.ts';
 import type { SegmentColumn } from './segment-codec.ts';
 import { Snapshot } from './snapshot.ts';
@@ -35,6 +45,8 @@ export interface StoreOptions {
   readonly catalog?: (dir: string) => CatalogPersistence;
   /** Longest wait for another writer's lock. */
   readonly lockTimeoutMillis?: number;
+  /** Published cluster transactions remembered (tests lower it). */
+  readonly publishedTransactionsKept?: number;
 }
 
 /** What a write transaction decided; the store commits it. */
@@ -66,6 +78,36 @@ export interface WriteContext {
 /** Called after each commit, in commit order, before the writer's promise resolves. */
 export type CommitListener = (effects: CommitEffects) => void;
 
+/**
+ * What the storage operations need of a store: a `Store` commits each write, and
+ * `store.preparing(transaction)` prepares it instead (resolving to effects with txId 0 and
+ * `prepared` set to the transaction).
+ */
+export interface Writer {
+  readonly dir: string;
+  readonly fs: StorageFs;
+  /** The latest committed catalog. */
+  readonly catalog: CatalogState;
+  /**
+   * Runs one write transaction: takes `locks` (then `lockMore(state)` if given, for locks
+   * that depend on the catalog), runs `body` against the latest state, commits its plan.
+   */
+  write(
+    owner: string,
+    locks: readonly LockRequest[],
+    body: (context: WriteContext) => Promise<WritePlan>,
+    lockMore?: (state: CatalogState) => readonly LockRequest[],
+  ): Promise<CommitEffects>;
+}
+
+/** A write body's outcome before the commit: its plan, its locks (held) and its files. */
+interface RanWrite {
+  readonly plan: WritePlan;
+  readonly locks: readonly LockRequest[];
+  readonly written: readonly string[];
+  readonly release: LockRelease;
+}
+
 interface PendingRemoval {
   /** The version that made the file obsolete: snapshots older than it may still read it. */
   readonly obsoleteAt: number;
@@ -73,7 +115,7 @@ interface PendingRemoval {
   readonly tree: boolean;
 }
 
-export class Store {
+export class Store implements Writer {
   readonly dir: string;
   readonly fs: StorageFs;
   private readonly persistence: CatalogPersistence;
@@ -85,26 +127,52 @@ export class Store {
   private readonly durableDirs = new Set<string>();
   private pendingRemovals: PendingRemoval[] = [];
   private readonly listeners: CommitListener[] = [];
+  private readonly transactions: PreparedTransactions;
   private closed = false;
 
-  private constructor(options: StoreOptions, persistence: CatalogPersistence, state: CatalogState) {
+  private constructor(
+    options: StoreOptions,
+    persistence: CatalogPersistence,
+    state: CatalogState,
+    transactions: PreparedTransactions,
+  ) {
     this.dir = options.dir;
     this.fs = options.fs ?? nodeStorageFs;
     this.persistence = persistence;
     this.locks = new LockManager(options.lockTimeoutMillis ?? DEFAULT_LOCK_TIMEOUT_MILLIS);
     this.state = state;
     this.nextId = state.nextId;
+    this.transactions = transactions;
   }
 
-  /** Opens a store: loads the catalog, removes orphan files, checks every segment exists. */
+  /**
+   * Opens a store: loads the catalog, removes orphan files, checks every segment exists, and
+   * re-takes the locks of every prepared write before any write can run.
+   */
   static async open(options: StoreOptions): Promise<Store> {
     const fs = options.fs ?? nodeStorageFs;
     await makeDirsDurably(fs, path.join(options.dir, CATALOG_DIR), new Set());
     const persistence = (options.catalog ?? openLmdbCatalog)(path.join(options.dir, CATALOG_DIR));
     try {
       const state = persistence.load();
-      await removeOrphans(fs, options.dir, state);
-      return new Store(options, persistence, state);
+      const { prepared, published } = persistence.loadTransactions();
+      const preparedFiles = new Map<string, string>();
+      for (const record of prepared) {
+        checkPreparedIds(record, state.nextId);
+        for (const file of record.files)
+          preparedFiles.set(path.join(options.dir, file), record.transaction);
+      }
+      await removeOrphans(fs, options.dir, state, preparedFiles);
+      const kept = options.publishedTransactionsKept ?? PUBLISHED_TRANSACTIONS_KEPT;
+      const store = new Store(
+        options,
+        persistence,
+        state,
+        new PreparedTransactions(published, kept),
+      );
+      for (const record of prepared)
+        store.transactions.hold(record, await store.locks.acquire(record.locks, record.owner));
+      return store;
     } catch (error) {
       await persistence.close();
       throw error;
@@ -154,17 +222,132 @@ export class Store {
     body: (context: WriteContext) => Promise<WritePlan>,
     lockMore?: (state: CatalogState) => readonly LockRequest[],
   ): Promise<CommitEffects> {
+    const ran = await this.run(owner, locks, body, lockMore);
+    try {
+      if (ran.plan.changes.length === 0) return this.noChange(ran.plan);
+      const effects = this.commit(ran.plan, undefined);
+      await this.removeObsoleteFiles();
+      return effects;
+    } finally {
+      ran.release();
+    }
+  }
+
+  /**
+   * A writer that prepares its write under cluster transaction `transaction` instead of
+   * committing it (INVALID_ARGUMENT for a malformed id; its write fails with INVALID_ARGUMENT
+   * when the transaction already prepared or published a write on this store).
+   */
+  preparing(transaction: string): Writer {
+    checkTransactionId(transaction);
+    const latest = () => this.state;
+    return {
+      dir: this.dir,
+      fs: this.fs,
+      get catalog() {
+        return latest();
+      },
+      write: (owner, locks, body, lockMore) =>
+        this.prepare(transaction, owner, locks, body, lockMore),
+    };
+  }
+
+  /**
+   * Commits the write prepared under `transaction` as one local commit (listeners see it),
+   * removing its entry in the same LMDB transaction and releasing its locks. Undefined when
+   * there is no such prepared write: already published (see `transactionStatus`) or unknown,
+   * so recovery may repeat it. A plan with no change is not a new version: its effects carry
+   * the current version, and no listener is called.
+   */
+  async publish(transaction: string): Promise<CommitEffects | undefined> {
+    this.assertOpen();
+    const held = this.transactions.get(transaction);
+    if (held === undefined) return undefined;
+    const effects = this.commit(held.record.plan, transaction);
+    held.release();
+    await this.removeObsoleteFiles();
+    return effects;
+  }
+
+  /**
+   * Drops the write prepared under `transaction`: its entry, then its files; releases its
+   * locks. Idempotent (an unknown transaction is a no-op); a prepare still running is told
+   * to give up (it fails with TRANSACTION_ABORTED). INVALID_ARGUMENT for a transaction this
+   * store remembers as published: that decision cannot be undone.
+   */
+  async discard(transaction: string): Promise<void> {
+    this.assertOpen();
+    const held = this.transactions.get(transaction);
+    if (held === undefined) {
+      if (this.transactions.discardInFlight(transaction)) return;
+      const version = this.transactions.publishedAt(transaction);
+      if (version === undefined) return;
+      throw new ShoalError(
+        'INVALID_ARGUMENT',
+        `cluster transaction ${transaction} was published as version ${version}: it cannot be discarded; check the controller's decision`,
+      );
+    }
+    this.persistence.discard(transaction);
+    this.transactions.noteDiscarded(transaction);
+    // A removal that fails here is retried by the orphan sweep at the next open.
+    await Promise.allSettled(held.record.files.map((f) => this.fs.unlink(path.join(this.dir, f))));
+    held.release();
+  }
+
+  /** Transactions with a prepared write on this store, in the order they were prepared. */
+  preparedTransactions(): string[] {
+    return this.transactions.list();
+  }
+
+  /** The write prepared under `transaction`, if any. */
+  preparedWrite(transaction: string): PreparedWrite | undefined {
+    const held = this.transactions.get(transaction);
+    return held === undefined ? undefined : preparedWriteOf(held.record);
+  }
+
+  /** Where `transaction` stands here ('published' only within the remembered window). */
+  transactionStatus(transaction: string): TransactionStatus {
+    return this.transactions.status(transaction);
+  }
+
+  /** Whether taking `locks` would wait for a prepared write (compaction skips such work). */
+  blockedByPrepared(locks: readonly LockRequest[]): boolean {
+    return this.transactions.blocks(locks);
+  }
+
+  /** Closes the store; in-flight writes fail with STORE_CLOSED before their commit. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.persistence.close();
+  }
+
+  /** Takes the locks and runs the body; on failure removes its files and releases the locks. */
+  private async run(
+    owner: string,
+    locks: readonly LockRequest[],
+    body: (context: WriteContext) => Promise<WritePlan>,
+    lockMore: ((state: CatalogState) => readonly LockRequest[]) | undefined,
+  ): Promise<RanWrite> {
     this.assertOpen();
     const release = await this.locks.acquire(locks, owner);
-    let releaseMore: (() => void) | undefined;
+    let releaseMore: LockRelease | undefined;
+    const taken = [...locks];
     const written: string[] = [];
-    let plan: WritePlan;
     try {
-      if (lockMore !== undefined)
-        releaseMore = await this.locks.acquire(lockMore(this.state), owner);
+      if (lockMore !== undefined) {
+        const more = lockMore(this.state);
+        releaseMore = await this.locks.acquire(more, owner);
+        taken.push(...more);
+      }
       this.assertOpen();
-      plan = await body(this.context(written));
+      const plan = await body(this.context(written));
       this.assertOpen();
+      const releaseAll = () => {
+        releaseMore?.();
+        release();
+      };
+      return { plan, locks: taken, written, release: releaseAll };
     } catch (error) {
       // Nothing was committed: the files this transaction wrote are orphans. A removal that
       // fails here is retried by the orphan sweep at the next open.
@@ -173,22 +356,50 @@ export class Store {
       release();
       throw error;
     }
-    try {
-      if (plan.changes.length === 0) return this.noChange(plan);
-      const effects = this.commit(plan);
-      await this.removeObsoleteFiles();
-      return effects;
-    } finally {
-      releaseMore?.();
-      release();
-    }
   }
 
-  /** Closes the store; in-flight writes fail with STORE_CLOSED before their commit. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.persistence.close();
+  /** Runs a write and records it as prepared: durable, invisible, its locks kept. */
+  private async prepare(
+    transaction: string,
+    owner: string,
+    locks: readonly LockRequest[],
+    body: (context: WriteContext) => Promise<WritePlan>,
+    lockMore: ((state: CatalogState) => readonly LockRequest[]) | undefined,
+  ): Promise<CommitEffects> {
+    this.assertOpen();
+    this.transactions.begin(transaction);
+    const preparedOwner = `${owner} prepared as ${transaction}`;
+    let ran: RanWrite;
+    try {
+      ran = await this.run(preparedOwner, locks, body, lockMore);
+    } catch (error) {
+      this.transactions.end(transaction);
+      throw error;
+    }
+    if (this.transactions.end(transaction)) {
+      await Promise.allSettled(ran.written.map((file) => this.fs.unlink(file)));
+      ran.release();
+      throw new ShoalError(
+        'TRANSACTION_ABORTED',
+        `cluster transaction ${transaction} was discarded while its write was being prepared`,
+      );
+    }
+    const record: PreparedRecord = {
+      transaction,
+      owner: preparedOwner,
+      locks: ran.locks,
+      plan: ran.plan,
+      files: ran.written.map((file) => path.relative(this.dir, file)),
+    };
+    try {
+      // The id high-water mark goes with the entry: ids it names are never reused.
+      this.persistence.prepare({ ...this.state, nextId: this.nextId }, record);
+    } catch (error) {
+      ran.release();
+      throw error;
+    }
+    this.transactions.hold(record, ran.release);
+    return { ...effectsOf(ran.plan, PREPARED_TX_ID), prepared: transaction };
   }
 
   private context(written: string[]): WriteContext {
@@ -209,13 +420,28 @@ export class Store {
     };
   }
 
-  /** Makes a plan durable and visible. Synchronous: no other commit can interleave. */
-  private commit(plan: WritePlan): CommitEffects {
+  /**
+   * Makes a plan durable and visible; with `transaction`, publishes that prepared write in
+   * the same LMDB transaction. Synchronous: no other commit can interleave.
+   */
+  private commit(plan: WritePlan, transaction: string | undefined): CommitEffects {
     const previous = this.state;
+    if (plan.changes.length === 0) {
+      assert(transaction !== undefined, 'a write with no change is not committed');
+      // Only the entry goes; the id high-water mark of other prepared writes stays.
+      const next = { ...previous, nextId: this.nextId };
+      const publication = this.transactions.publication(transaction, previous.version);
+      this.persistence.commit(previous, next, [], publication);
+      this.transactions.notePublished(publication);
+      return this.noChange(plan);
+    }
     const txId = previous.version + 1;
     const next = applyChanges(previous, txId, this.nextId, plan.changes);
-    this.persistence.commit(previous, next, plan.changes);
+    const publication =
+      transaction === undefined ? undefined : this.transactions.publication(transaction, txId);
+    this.persistence.commit(previous, next, plan.changes, publication);
     this.state = next;
+    if (publication !== undefined) this.transactions.notePublished(publication);
     this.pendingRemovals.push(...obsoleteFiles(this.dir, previous, plan.changes, txId));
     const effects = effectsOf(plan, txId);
     for (const listener of this.listeners) listener(effects);
@@ -244,6 +470,22 @@ export class Store {
 
   private assertOpen(): void {
     if (this.closed) throw new ShoalError('STORE_CLOSED', `the store at ${this.dir} is closed`);
+  }
+}
+
+/** txId of the effects a prepared write resolves to: it is not a local version yet. */
+const PREPARED_TX_ID = 0;
+
+/** Asserts a prepared entry names only ids below the high-water mark recorded with it. */
+function checkPreparedIds(record: PreparedRecord, nextId: number): void {
+  for (const change of record.plan.changes) {
+    if (change.kind !== 'add-segments') continue;
+    for (const segment of change.segments) {
+      assert(
+        segment.id < nextId,
+        `prepared ${record.transaction} names segment ${segment.id} at or past next id ${nextId}`,
+      );
+    }
   }
 }
 

@@ -10,13 +10,13 @@ import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import type { CommitKind } from '../core/operation-type.ts';
 import { databaseLock, tableLock } from './lock-names.ts';
 import { requireDatabase, requireTable } from './snapshot.ts';
-import type { Store, WriteContext } from './store.ts';
+import type { WriteContext, Writer } from './store.ts';
 import { checkColumnSpecs, checkIdentifier, requireColumn } from './validate.ts';
 import type { ColumnSpec } from './validate.ts';
 
 /** Creates a table partitioned by `partitionColumns` (one per level of the database scheme). */
 export async function createPartitionedTable(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   columns: readonly ColumnSpec[],
@@ -27,7 +27,7 @@ export async function createPartitionedTable(
 
 /** Creates a dimension table: one partition, any size, not partitioned by a column. */
 export async function createDimensionTable(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   columns: readonly ColumnSpec[],
@@ -36,7 +36,7 @@ export async function createDimensionTable(
 }
 
 async function createTable(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   columns: readonly ColumnSpec[],
@@ -108,13 +108,13 @@ function schemeLevels(scheme: PartitionScheme): number {
 }
 
 /** Drops a table and its data. */
-export async function dropTable(store: Store, db: string, table: string): Promise<CommitEffects> {
+export async function dropTable(store: Writer, db: string, table: string): Promise<CommitEffects> {
   return alterTable(store, db, table, 'DROP_TABLE', () => [{ kind: 'drop-table', db, table }]);
 }
 
 /** Renames a table; no data moves. */
 export async function renameTable(
-  store: Store,
+  store: Writer,
   db: string,
   from: string,
   to: string,
@@ -137,7 +137,7 @@ export async function renameTable(
 
 /** Adds a column; rows already written read it as null. */
 export async function addColumn(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   column: ColumnSpec,
@@ -166,7 +166,7 @@ export async function addColumn(
 
 /** Drops columns (not a partitioning column, not every column). */
 export async function dropColumns(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   names: readonly string[],
@@ -193,7 +193,7 @@ export async function dropColumns(
 
 /** Renames a column; no data moves (segments name columns by id). */
 export async function renameColumn(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   from: string,
@@ -215,7 +215,7 @@ export async function renameColumn(
 
 /** Sets comments of columns, by column name. */
 export async function setColumnComment(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   comments: Readonly<Record<string, string>>,
@@ -231,7 +231,7 @@ export async function setColumnComment(
 
 /** Sets a table's comment. */
 export async function setTableComment(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   comment: string,
@@ -240,7 +240,7 @@ export async function setTableComment(
 }
 
 async function changeSchema(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   kind: CommitKind,
@@ -256,7 +256,7 @@ async function changeSchema(
  * (and may write files through the context).
  */
 export async function alterTable(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   kind: CommitKind,

@@ -10,14 +10,14 @@ import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
 import { forEachSegment } from './row-scan.ts';
 import { requireDatabase, requireTable } from './snapshot.ts';
-import type { Store } from './store.ts';
+import type { Writer } from './store.ts';
 import { requireColumn } from './validate.ts';
 import { conformColumns, splitByPartition, writePartitionRows } from './write-rows.ts';
 import type { PartitionRows } from './write-rows.ts';
 
 /** Upserts `columns` (one per table column, schema order) keyed by `keyColumns`. */
 export async function upsert(
-  store: Store,
+  store: Writer,
   db: string,
   table: string,
   columns: readonly Column[],
