@@ -31,7 +31,7 @@ export async function runDdl(statement: DdlStatement, context: StatementContext)
 }
 
 async function apply(statement: DdlStatement, context: StatementContext): Promise<unknown> {
-  const { store } = context;
+  const store = context.writer;
   switch (statement.kind) {
     case 'createDatabase':
       return storage.createDatabase(
@@ -73,14 +73,14 @@ async function alter(
   const action = statement.action;
   switch (action.kind) {
     case 'addColumn':
-      return storage.addColumn(context.store, database, name, {
+      return storage.addColumn(context.writer, database, name, {
         name: action.column,
         type: action.type,
       });
     case 'dropColumn':
-      return storage.dropColumns(context.store, database, name, [action.column]);
+      return storage.dropColumns(context.writer, database, name, [action.column]);
     case 'renameColumn':
-      return storage.renameColumn(context.store, database, name, action.from, action.to);
+      return storage.renameColumn(context.writer, database, name, action.from, action.to);
     default:
       return unreachable(action);
   }

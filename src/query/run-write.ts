@@ -61,7 +61,7 @@ export async function runInsert(statement: Insert, context: StatementContext): P
     ),
   );
   return write(statement.table, () =>
-    storage.append(context.store, source.database, source.name, columns),
+    storage.append(context.writer, source.database, source.name, columns),
   );
 }
 
@@ -114,7 +114,7 @@ export async function runUpdate(statement: Update, context: StatementContext): P
   }
   return write(statement.table, () =>
     storage.updateRows(
-      context.store,
+      context.writer,
       source.database,
       source.name,
       selection(statement.where, source, context),
@@ -128,7 +128,7 @@ export async function runDelete(statement: Delete, context: StatementContext): P
   const source = resolveTable(statement.table, context);
   return write(statement.table, () =>
     storage.deleteRows(
-      context.store,
+      context.writer,
       source.database,
       source.name,
       selection(statement.where, source, context),

@@ -38,7 +38,12 @@ async function perPartition(store: Store, text: string): Promise<unknown> {
   const statement = parseStatement(text);
   if (statement.kind !== 'select' || statement.from === null) throw new Error('a query');
   const snapshot = store.snapshot();
-  const context: StatementContext = { store, snapshot, functions: defaultRegistry() };
+  const context: StatementContext = {
+    store,
+    writer: store,
+    snapshot,
+    functions: defaultRegistry(),
+  };
   try {
     const source = resolveTable(statement.from, context);
     const plan = planSelect(
@@ -66,7 +71,7 @@ async function whole(store: Store, text: string): Promise<unknown> {
   const snapshot = store.snapshot();
   try {
     return valueToJson(
-      await runSelect(statement, { store, snapshot, functions: defaultRegistry() }),
+      await runSelect(statement, { store, writer: store, snapshot, functions: defaultRegistry() }),
     );
   } finally {
     snapshot.release();

@@ -3,7 +3,7 @@
 // sees the previous one's writes).
 
 import { unreachable } from '../core/assert.ts';
-import type { Store } from '../storage/index.ts';
+import type { Store, Writer } from '../storage/index.ts';
 import type { Expression, Statement } from './ast.ts';
 import { buildVector } from './build-vector.ts';
 import { evaluate } from './evaluate.ts';
@@ -22,10 +22,17 @@ import type { Value } from './value.ts';
 export class QuerySession {
   readonly store: Store;
   readonly functions: FunctionRegistry;
+  private readonly writer: Writer;
 
-  constructor(store: Store, functions: FunctionRegistry = defaultRegistry()) {
+  /** Statements read `store`; they write to `writer` (by default the store itself). */
+  constructor(
+    store: Store,
+    functions: FunctionRegistry = defaultRegistry(),
+    writer: Writer = store,
+  ) {
     this.store = store;
     this.functions = functions;
+    this.writer = writer;
   }
 
   /** Runs every statement of `text` in order; the value of each. Stops at the first error. */
@@ -41,6 +48,7 @@ export class QuerySession {
     try {
       return await runStatement(statement, {
         store: this.store,
+        writer: this.writer,
         snapshot,
         functions: this.functions,
       });
@@ -87,7 +95,7 @@ async function runExpression(expression: Expression, context: StatementContext):
       const args: Value[] = [];
       for (const arg of expression.args) args.push(await runExpression(arg, context));
       try {
-        return await definition.run(args, { position: expression.position, store: context.store });
+        return await definition.run(args, { position: expression.position, store: context.writer });
       } catch (error) {
         return withPosition(error, expression.position);
       }

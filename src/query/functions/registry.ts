@@ -2,7 +2,7 @@
 // functions, and commands that read or change the catalog) is a definition here, so later
 // issues (cluster, replication) add functions without touching the evaluator.
 
-import type { Store } from '../../storage/index.ts';
+import type { Writer } from '../../storage/index.ts';
 import type { CatalogState } from '../../storage/index.ts';
 import type { Position } from '../ast.ts';
 import type { AggregateName } from '../aggregate/index.ts';
@@ -19,10 +19,10 @@ export interface ScalarContext {
   readonly rows: number | null;
 }
 
-/** What a command sees: the store it may change (`store.catalog` is its latest state). */
+/** What a command sees: where it writes (`store.catalog` is the latest committed state). */
 export interface CommandContext {
   readonly position: Position;
-  readonly store: Store;
+  readonly store: Writer;
 }
 
 /**
