@@ -60,9 +60,12 @@ export async function runInsert(statement: Insert, context: StatementContext): P
       rowParts.map((part) => part[i] as Column),
     ),
   );
-  return write(statement.table, () =>
-    storage.append(context.writer, source.database, source.name, columns),
-  );
+  try {
+    const rows = await context.append(source.database, source.name, columns);
+    return { kind: 'scalar', type: 'LONG', value: BigInt(rows) };
+  } catch (error) {
+    return withPosition(error, statement.table.position);
+  }
 }
 
 /** The column `name` of the table, or COLUMN_NOT_FOUND with a near miss. */

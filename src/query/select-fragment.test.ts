@@ -12,6 +12,7 @@ import type { Fragment } from './select-fragment.ts';
 import { planSelect } from './select-plan.ts';
 import { QuerySession } from './session.ts';
 import { defaultRegistry } from './functions/default-registry.ts';
+import { appendThrough } from './statement-context.ts';
 import type { StatementContext } from './statement-context.ts';
 import { resolveTable } from './table-source.ts';
 import { valueToJson } from './value-json.ts';
@@ -41,6 +42,7 @@ async function perPartition(store: Store, text: string): Promise<unknown> {
   const context: StatementContext = {
     store,
     writer: store,
+    append: appendThrough(store),
     snapshot,
     functions: defaultRegistry(),
   };
@@ -71,7 +73,13 @@ async function whole(store: Store, text: string): Promise<unknown> {
   const snapshot = store.snapshot();
   try {
     return valueToJson(
-      await runSelect(statement, { store, writer: store, snapshot, functions: defaultRegistry() }),
+      await runSelect(statement, {
+        store,
+        writer: store,
+        append: appendThrough(store),
+        snapshot,
+        functions: defaultRegistry(),
+      }),
     );
   } finally {
     snapshot.release();

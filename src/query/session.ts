@@ -15,7 +15,8 @@ import { withPosition } from './query-error.ts';
 import { runDdl } from './run-ddl.ts';
 import { runSelect } from './run-select.ts';
 import { runDelete, runInsert, runUpdate } from './run-write.ts';
-import { envOf } from './statement-context.ts';
+import { appendThrough, envOf } from './statement-context.ts';
+import type { AppendRows } from './statement-context.ts';
 import type { StatementContext } from './statement-context.ts';
 import type { Value } from './value.ts';
 
@@ -23,16 +24,21 @@ export class QuerySession {
   readonly store: Store;
   readonly functions: FunctionRegistry;
   private readonly writer: Writer;
+  private readonly append: AppendRows;
 
-  /** Statements read `store`; they write to `writer` (by default the store itself). */
+  /**
+   * Statements read `store`; they write to `options.writer` (by default the store itself)
+   * and append rows through `options.append` (by default through the writer).
+   */
   constructor(
     store: Store,
     functions: FunctionRegistry = defaultRegistry(),
-    writer: Writer = store,
+    options: { readonly writer?: Writer; readonly append?: AppendRows } = {},
   ) {
     this.store = store;
     this.functions = functions;
-    this.writer = writer;
+    this.writer = options.writer ?? store;
+    this.append = options.append ?? appendThrough(this.writer);
   }
 
   /** Runs every statement of `text` in order; the value of each. Stops at the first error. */
@@ -49,6 +55,7 @@ export class QuerySession {
       return await runStatement(statement, {
         store: this.store,
         writer: this.writer,
+        append: this.append,
         snapshot,
         functions: this.functions,
       });
@@ -95,7 +102,11 @@ async function runExpression(expression: Expression, context: StatementContext):
       const args: Value[] = [];
       for (const arg of expression.args) args.push(await runExpression(arg, context));
       try {
-        return await definition.run(args, { position: expression.position, store: context.writer });
+        return await definition.run(args, {
+          position: expression.position,
+          store: context.writer,
+          append: context.append,
+        });
       } catch (error) {
         return withPosition(error, expression.position);
       }

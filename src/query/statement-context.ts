@@ -1,14 +1,31 @@
 // What running one statement needs: the store, where its writes go, one snapshot (every read
 // of the statement sees the same committed version) and the function registry.
 
+import type { Column } from '../core/types/column.ts';
+import * as storage from '../storage/index.ts';
 import type { Snapshot, Store, Writer } from '../storage/index.ts';
 import type { EvaluationEnv, RowSource } from './evaluate.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
+
+/** Appends whole columns (schema order) to a table; the number of rows written. */
+export type AppendRows = (
+  database: string,
+  table: string,
+  columns: readonly Column[],
+) => Promise<number>;
+
+/** Appends through `writer` on this store (the embedded case). */
+export function appendThrough(writer: Writer): AppendRows {
+  return async (database, table, columns) =>
+    (await storage.append(writer, database, table, columns)).rowsWritten;
+}
 
 export interface StatementContext {
   readonly store: Store;
   /** Where writes go: the store itself, or `store.preparing(tx)` on a cluster participant. */
   readonly writer: Writer;
+  /** Where inserted rows go: this store, or (in a cluster) a distributed append. */
+  readonly append: AppendRows;
   readonly snapshot: Snapshot;
   readonly functions: FunctionRegistry;
 }

@@ -279,7 +279,7 @@ export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
       'tableInsert(table, rows) or tableInsert(table, column1, column2, …): appends rows; returns the number inserted',
     minArgs: 2,
     maxArgs: Infinity,
-    run: async ([handle, ...rest], { store, position }) => {
+    run: async ([handle, ...rest], { store, append, position }) => {
       const { database, table } = tableHandleArg(handle, position);
       const meta = store.catalog.databases.get(database)?.tables.get(table)?.meta;
       const [only] = rest;
@@ -288,8 +288,11 @@ export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
           ? only.table.columns
           : columnArgs(rest, position);
       const columns = meta === undefined ? given : conformToTable(meta, given, position);
-      const effects = await storage.append(store, database, table, columns);
-      return { kind: 'scalar', type: 'LONG', value: BigInt(effects.rowsWritten) };
+      return {
+        kind: 'scalar',
+        type: 'LONG',
+        value: BigInt(await append(database, table, columns)),
+      };
     },
   },
 ];

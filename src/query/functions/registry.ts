@@ -8,6 +8,7 @@ import type { Position } from '../ast.ts';
 import type { AggregateName } from '../aggregate/index.ts';
 import { suggestion } from '../near-miss.ts';
 import { queryError } from '../query-error.ts';
+import type { AppendRows } from '../statement-context.ts';
 import type { Value } from '../value.ts';
 
 /** What a scalar function sees besides its arguments. */
@@ -23,6 +24,8 @@ export interface ScalarContext {
 export interface CommandContext {
   readonly position: Position;
   readonly store: Writer;
+  /** Where appended rows go (this store, or a distributed append in a cluster). */
+  readonly append: AppendRows;
 }
 
 /**
