@@ -1,0 +1,112 @@
+// The controller's internal routes: sessions and access checks for the data nodes, and the
+// distributed transaction protocol (begin with placement, decide, inquire). Each change is
+// durable in ControllerState before the route answers.
+
+import type { FastifyInstance } from 'fastify';
+import { ShoalError } from '../../core/errors.ts';
+import { requireAccess } from '../auth/index.ts';
+import type { AccessNeed } from '../auth/index.ts';
+import { crashPoint } from '../crash-point.ts';
+import { integerField, jsonBody, stringField, stringsField } from '../internal-peer.ts';
+import type { ControllerState, TransactionSummary } from './controller-state.ts';
+
+export interface ControllerRouteOptions {
+  readonly state: ControllerState;
+  /** Aliases of the cluster's data nodes, in cluster.nodes order. */
+  readonly dataNodes: readonly string[];
+  readonly transactionTimeoutMillis: number;
+}
+
+/** Registers the controller's internal routes on `app`. */
+export function registerControllerRoutes(
+  app: FastifyInstance,
+  options: ControllerRouteOptions,
+): void {
+  registerSessionRoutes(app, options.state);
+  registerTransactionRoutes(app, options);
+}
+
+function registerSessionRoutes(app: FastifyInstance, state: ControllerState): void {
+  app.post('/internal/login', async (request) => {
+    const body = jsonBody(request);
+    const session = await state.sessions.login(
+      stringField(body, 'user'),
+      stringField(body, 'password'),
+      Date.now(),
+      (name, password) => state.users.authenticate(name, password),
+    );
+    return { token: session.token, user: session.user, expiresAtMillis: session.expiresAtMillis };
+  });
+  app.post('/internal/authenticate', async (request) => {
+    return { user: state.sessions.lookup(stringField(jsonBody(request), 'token'), Date.now()) };
+  });
+  app.post('/internal/logout', async (request) => {
+    state.sessions.logout(stringField(jsonBody(request), 'token'));
+    return {};
+  });
+  app.post('/internal/access', async (request) => {
+    const body = jsonBody(request);
+    const user = stringField(body, 'user');
+    const record = state.users.userRecord(user);
+    if (record === undefined)
+      throw new ShoalError('SESSION_EXPIRED', `user ${user} no longer exists; log in again`);
+    requireAccess(record, accessNeed(body));
+    return {};
+  });
+}
+
+function accessNeed(body: Record<string, unknown>): AccessNeed {
+  const privilege = stringField(body, 'privilege');
+  if (privilege === 'ADMIN') return { privilege, operation: stringField(body, 'object') };
+  if (privilege !== 'DB_READ' && privilege !== 'DB_WRITE' && privilege !== 'DB_DDL') {
+    throw new ShoalError('BAD_REQUEST', `unknown privilege ${privilege}`);
+  }
+  return { privilege, object: stringField(body, 'object') };
+}
+
+function registerTransactionRoutes(app: FastifyInstance, options: ControllerRouteOptions): void {
+  const { state } = options;
+  app.post('/internal/begin', async (request) => {
+    const body = jsonBody(request);
+    const db = typeof body['db'] === 'string' ? body['db'] : null;
+    const table = typeof body['table'] === 'string' ? body['table'] : null;
+    const { id, owners } = state.begin(
+      stringField(body, 'coordinator'),
+      db !== null && table !== null ? { db, table } : null,
+      stringsField(body, 'keys'),
+      options.dataNodes,
+      Date.now(),
+    );
+    return {
+      tx: id,
+      owners: Object.fromEntries(owners),
+      participants: state.transaction(id)?.participants ?? [],
+    };
+  });
+  app.post('/internal/decide', async (request) => {
+    const body = jsonBody(request);
+    const tx = integerField(body, 'tx');
+    const decision =
+      body['decision'] === 'commit'
+        ? state.decide(tx, { kind: 'commit', summary: summaryOf(body['summary']) })
+        : state.decide(tx, { kind: 'abort', reason: stringField(body, 'reason') });
+    crashPoint('controller.after-decide');
+    return { decision };
+  });
+  app.post('/internal/inquire', async (request) => {
+    const tx = integerField(jsonBody(request), 'tx');
+    return { decision: state.inquire(tx, Date.now(), options.transactionTimeoutMillis) };
+  });
+}
+
+function summaryOf(value: unknown): TransactionSummary {
+  if (typeof value !== 'object' || value === null)
+    throw new ShoalError('BAD_REQUEST', 'a commit needs a summary');
+  const record = value as Record<string, unknown>;
+  return {
+    kind: stringField(record, 'kind'),
+    db: stringField(record, 'db'),
+    table: typeof record['table'] === 'string' ? record['table'] : '',
+    rowsWritten: integerField(record, 'rowsWritten'),
+  };
+}

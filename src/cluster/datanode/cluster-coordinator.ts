@@ -1,0 +1,261 @@
+// A data node as coordinator of client statements. Queries run as fragments on every data
+// node and merge here; appends are split by partition owner and committed with two-phase
+// commit (begin at the controller → prepare on owners → decision at the controller → publish);
+// other writes and DDL run prepared on every data node under one transaction.
+
+import { ShoalError, isShoalError } from '../../core/errors.ts';
+import type { Column } from '../../core/types/column.ts';
+import { takeRows, concatColumns } from '../../core/types/column-ops.ts';
+import { columnsToFrame, concatBytes, encodeFrame } from '../../net/index.ts';
+import type { SelectStatement, Statement } from '../../query/ast.ts';
+import type { FunctionRegistry } from '../../query/functions/registry.ts';
+import { finishSelect } from '../../query/run-select.ts';
+import { planSelect } from '../../query/select-plan.ts';
+import type { Fragment } from '../../query/select-fragment.ts';
+import { QuerySession } from '../../query/session.ts';
+import { appendThrough } from '../../query/statement-context.ts';
+import { resolveTable } from '../../query/table-source.ts';
+import { VOID } from '../../query/value.ts';
+import type { Value } from '../../query/value.ts';
+import { conformColumns, splitByPartition } from '../../storage/index.ts';
+import type { Store } from '../../storage/index.ts';
+import { crashPoint } from '../crash-point.ts';
+import type { PeerClient } from '../internal-peer.ts';
+import { decodeFragment } from './fragment-wire.ts';
+import { statementAccess } from './statement-access.ts';
+import type { Access } from './statement-access.ts';
+
+export interface CoordinatorOptions {
+  readonly alias: string;
+  readonly store: Store;
+  readonly functions: FunctionRegistry;
+  readonly controller: PeerClient;
+  /** Every data node of the cluster, this one included, in cluster.nodes order. */
+  readonly dataNodes: ReadonlyMap<string, PeerClient>;
+  /** Commands that run on the coordinator itself (their appends go through the cluster). */
+  readonly localCommands: ReadonlySet<string>;
+}
+
+export class ClusterCoordinator {
+  private readonly options: CoordinatorOptions;
+
+  constructor(options: CoordinatorOptions) {
+    this.options = options;
+  }
+
+  /** Runs every statement of `text` as `user`, in order, yielding each value. */
+  async *run(user: string, text: string, statements: readonly Statement[]): AsyncGenerator<Value> {
+    for (const [index, statement] of statements.entries()) {
+      yield await this.runStatement(user, text, index, statement);
+    }
+  }
+
+  private async runStatement(
+    user: string,
+    text: string,
+    index: number,
+    statement: Statement,
+  ): Promise<Value> {
+    const access = statementAccess(statement, this.options.functions, this.options.localCommands);
+    await this.check(user, access);
+    switch (access.route) {
+      case 'query':
+        return this.query(text, index, statement as SelectStatement);
+      case 'local':
+        return this.localSession(user).execute(statement);
+      case 'broadcast':
+        return this.broadcast(text, index, statement);
+    }
+  }
+
+  /** A session on this node whose appends go through the cluster. */
+  private localSession(user: string): QuerySession {
+    return new QuerySession(this.options.store, this.options.functions, {
+      append: (db, table, columns) => this.append(user, db, table, columns),
+    });
+  }
+
+  private async check(user: string, access: Access): Promise<void> {
+    if (access.privilege === null) return;
+    await this.options.controller.json('/internal/access', {
+      user,
+      privilege: access.privilege,
+      object: access.object,
+    });
+  }
+
+  /** Fragments from every data node, merged here. */
+  private async query(text: string, index: number, statement: SelectStatement): Promise<Value> {
+    const fragments = await Promise.all(
+      [...this.options.dataNodes.values()].map(async (peer) =>
+        decodeFragment(
+          await peer.binary(
+            '/internal/fragment',
+            concatBytes(encodeFrame({ body: { text, index }, blocks: [] })),
+          ),
+        ),
+      ),
+    );
+    return this.finish(statement, fragments);
+  }
+
+  private finish(statement: SelectStatement, fragments: readonly Fragment[]): Value {
+    const { store, functions } = this.options;
+    const snapshot = store.snapshot();
+    try {
+      const context = { store, writer: store, append: appendThrough(store), snapshot, functions };
+      if (statement.from === null) throw new ShoalError('BAD_REQUEST', 'a query needs FROM');
+      const source = resolveTable(statement.from, context);
+      const plan = planSelect(
+        statement,
+        source.table.meta.columns.map((c) => c.name),
+      );
+      return finishSelect(statement, plan, source, fragments, context);
+    } finally {
+      snapshot.release();
+    }
+  }
+
+  /** Appends rows with two-phase commit over the owners of their partitions. */
+  async append(
+    user: string,
+    db: string,
+    table: string,
+    columns: readonly Column[],
+  ): Promise<number> {
+    await this.check(user, { route: 'local', privilege: 'DB_WRITE', object: db });
+    const split = this.splitByKey(db, table, columns);
+    const begun = await this.begin(db, table, [...split.keys()]);
+    const byOwner = new Map<string, Column[][]>();
+    for (const [key, rows] of split) {
+      const owner = begun.owners[key] as string;
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), rows]);
+    }
+    const prepares = [...byOwner].map(async ([owner, parts]) => {
+      const joined = (parts[0] as Column[]).map((c, i) =>
+        concatColumns(
+          c.type,
+          parts.map((p) => p[i] as Column),
+        ),
+      );
+      const frame = columnsToFrame(
+        joined.map((column, i) => ({ name: `c${i}`, column })),
+        { tx: String(begun.tx), db, table },
+      );
+      return this.peer(owner).binary('/internal/prepare-append', concatBytes(encodeFrame(frame)));
+    });
+    const rows = columns[0] === undefined ? 0 : rowsOf(columns[0]);
+    await this.complete(begun.tx, begun.participants, prepares, {
+      kind: 'APPEND',
+      db,
+      table,
+      rowsWritten: rows,
+    });
+    return rows;
+  }
+
+  /** Runs statement `index` prepared on every data node under one transaction. */
+  private async broadcast(text: string, index: number, statement: Statement): Promise<Value> {
+    const begun = await this.begin(null, null, []);
+    const prepares = begun.participants.map((alias) =>
+      this.peer(alias).json<{ rows: number }>('/internal/prepare-statement', {
+        tx: String(begun.tx),
+        text,
+        index,
+      }),
+    );
+    const results = await this.complete(begun.tx, begun.participants, prepares, {
+      kind: statement.kind,
+      db: '',
+      table: '',
+      rowsWritten: 0,
+    });
+    if (statement.kind !== 'update' && statement.kind !== 'delete') return VOID;
+    const rows = results.reduce((n, r) => n + ((r as { rows?: number }).rows ?? 0), 0);
+    return { kind: 'scalar', type: 'LONG', value: BigInt(rows) };
+  }
+
+  /** Waits for every prepare, records the decision, then publishes or discards. */
+  private async complete<T>(
+    tx: number,
+    participants: readonly string[],
+    prepares: readonly Promise<T>[],
+    summary: { kind: string; db: string; table: string; rowsWritten: number },
+  ): Promise<T[]> {
+    const settled = await Promise.allSettled(prepares);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    crashPoint('coordinator.after-prepare');
+    const request =
+      failure === undefined
+        ? { tx, decision: 'commit', summary }
+        : { tx, decision: 'abort', reason: reasonOf(failure.reason) };
+    const { decision } = await this.options.controller.json<{ decision: string }>(
+      '/internal/decide',
+      request,
+    );
+    crashPoint('coordinator.before-publish');
+    const route = decision === 'commit' ? '/internal/publish' : '/internal/discard';
+    await Promise.allSettled(
+      participants.map((alias) => this.peer(alias).json(route, { tx: String(tx) })),
+    );
+    if (decision !== 'commit') {
+      if (
+        failure !== undefined &&
+        isShoalError(failure.reason) &&
+        failure.reason.kind !== 'NODE_UNAVAILABLE'
+      ) {
+        throw failure.reason;
+      }
+      throw new ShoalError(
+        'TRANSACTION_ABORTED',
+        `transaction ${tx} was aborted, nothing was written: ${reasonOf(failure?.reason)}`,
+      );
+    }
+    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  }
+
+  private async begin(
+    db: string | null,
+    table: string | null,
+    keys: readonly string[],
+  ): Promise<{ tx: number; owners: Record<string, string>; participants: string[] }> {
+    return this.options.controller.json('/internal/begin', {
+      coordinator: this.options.alias,
+      db,
+      table,
+      keys,
+    });
+  }
+
+  /** The rows of each partition key, as columns in schema order. */
+  private splitByKey(db: string, table: string, columns: readonly Column[]): Map<string, Column[]> {
+    const state = this.options.store.catalog;
+    const dbState = state.databases.get(db);
+    const tableState = dbState?.tables.get(table);
+    if (dbState === undefined || tableState === undefined) {
+      throw new ShoalError('TABLE_NOT_FOUND', `table ${table} does not exist in ${db}`);
+    }
+    const conformed = conformColumns(db, tableState, columns);
+    return new Map(
+      splitByPartition(dbState, tableState, conformed).map(({ key, rows }) => [
+        key,
+        rows === undefined ? conformed : conformed.map((c) => takeRows(c, rows)),
+      ]),
+    );
+  }
+
+  private peer(alias: string): PeerClient {
+    const peer = this.options.dataNodes.get(alias);
+    if (peer === undefined)
+      throw new ShoalError('NODE_UNAVAILABLE', `data node ${alias} is not in this cluster`);
+    return peer;
+  }
+}
+
+function rowsOf(column: Column): number {
+  return column.type === 'SYMBOL' ? column.data.codes.length : column.data.length;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

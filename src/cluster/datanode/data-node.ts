@@ -1,0 +1,108 @@
+// A data node: its store of the partitions it owns, the participant routes, the coordinator
+// of client statements, and the recovery loop that resolves prepared transactions left by a
+// crash (its own, a coordinator's or the controller's) by asking the controller.
+
+import type { FastifyInstance } from 'fastify';
+import path from 'node:path';
+import { isShoalError } from '../../core/errors.ts';
+import { defaultRegistry } from '../../query/functions/default-registry.ts';
+import type { FunctionRegistry } from '../../query/functions/registry.ts';
+import { Store } from '../../storage/index.ts';
+import { PeerClient } from '../internal-peer.ts';
+import type { PeerAddress } from '../internal-peer.ts';
+import { ClusterCoordinator } from './cluster-coordinator.ts';
+import { clusterFunctions } from './cluster-functions.ts';
+import { registerParticipantRoutes } from './participant-routes.ts';
+
+export interface DataNodeOptions {
+  readonly alias: string;
+  /** Folder of this node's data (its store lives in `<dataDir>/store`). */
+  readonly dataDir: string;
+  readonly secret: string;
+  readonly controller: PeerAddress;
+  /** Every data node of the cluster, this one included. */
+  readonly dataNodes: readonly PeerAddress[];
+  readonly requestTimeoutMillis: number;
+  /** How often prepared transactions are checked with the controller. */
+  readonly recoveryIntervalMillis: number;
+}
+
+/** Commands a coordinator runs itself (their appends go through the cluster). */
+const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['tableInsert', 'getClusterPerf']);
+
+export class DataNode {
+  readonly alias: string;
+  readonly store: Store;
+  readonly coordinator: ClusterCoordinator;
+  readonly functions: FunctionRegistry;
+  readonly controller: PeerClient;
+  private readonly peers: Map<string, PeerClient>;
+  private readonly recoveryIntervalMillis: number;
+  private timer: NodeJS.Timeout | undefined;
+  private recovering: Promise<void> = Promise.resolve();
+
+  private constructor(options: DataNodeOptions, store: Store) {
+    this.alias = options.alias;
+    this.store = store;
+    this.recoveryIntervalMillis = options.recoveryIntervalMillis;
+    const client = (peer: PeerAddress): PeerClient =>
+      new PeerClient(peer, options.alias, options.secret, options.requestTimeoutMillis);
+    this.controller = client(options.controller);
+    this.peers = new Map(options.dataNodes.map((peer) => [peer.alias, client(peer)]));
+    this.functions = defaultRegistry();
+    for (const definition of clusterFunctions(options)) {
+      this.functions.register(definition);
+    }
+    this.coordinator = new ClusterCoordinator({
+      alias: options.alias,
+      store,
+      functions: this.functions,
+      controller: this.controller,
+      dataNodes: this.peers,
+      localCommands: LOCAL_COMMANDS,
+    });
+  }
+
+  /** Opens the node's store (prepared transactions keep their locks until resolved). */
+  static async open(options: DataNodeOptions): Promise<DataNode> {
+    const store = await Store.open({ dir: path.join(options.dataDir, 'store') });
+    return new DataNode(options, store);
+  }
+
+  /** Adds the participant routes to `app`. */
+  register(app: FastifyInstance): void {
+    registerParticipantRoutes(app, this.store, this.functions);
+  }
+
+  /** Starts resolving prepared transactions now and then every interval. */
+  start(): void {
+    const tick = (): void => {
+      this.recovering = this.resolvePrepared();
+      this.timer = setTimeout(() => void this.recovering.then(tick), this.recoveryIntervalMillis);
+    };
+    tick();
+  }
+
+  /** Asks the controller about every prepared transaction and publishes or discards it. */
+  async resolvePrepared(): Promise<void> {
+    for (const tx of this.store.preparedTransactions()) {
+      try {
+        const { decision } = await this.controller.json<{ decision: string }>('/internal/inquire', {
+          tx: Number(tx),
+        });
+        if (decision === 'commit') await this.store.publish(tx);
+        else if (decision === 'abort') await this.store.discard(tx);
+      } catch (error) {
+        // The controller is down or busy: the entry stays prepared and is asked about again.
+        if (!isShoalError(error)) throw error;
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.recovering;
+    await Promise.all([this.controller.close(), ...[...this.peers.values()].map((p) => p.close())]);
+    await this.store.close();
+  }
+}

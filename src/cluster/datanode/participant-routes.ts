@@ -1,0 +1,121 @@
+// A data node as a participant: prepare an append or a statement under a cluster transaction
+// (durable, invisible), publish or discard it, and run query fragments over the partitions it
+// owns. The coordinator (any data node) drives these; the controller holds the decision.
+
+import type { FastifyInstance } from 'fastify';
+import { ShoalError } from '../../core/errors.ts';
+import { columnsFromFrame, decodeFrame, sendFrame } from '../../net/index.ts';
+import type { SelectStatement, Statement } from '../../query/ast.ts';
+import type { FunctionRegistry } from '../../query/functions/registry.ts';
+import { parseStatements } from '../../query/parser.ts';
+import { prunedPartitions } from '../../query/prune-where.ts';
+import { runFragment } from '../../query/select-fragment.ts';
+import type { Fragment } from '../../query/select-fragment.ts';
+import { planSelect } from '../../query/select-plan.ts';
+import { QuerySession } from '../../query/session.ts';
+import { appendThrough } from '../../query/statement-context.ts';
+import { resolveTable } from '../../query/table-source.ts';
+import type { Value } from '../../query/value.ts';
+import { append } from '../../storage/index.ts';
+import type { Store } from '../../storage/index.ts';
+import { crashPoint } from '../crash-point.ts';
+import { integerField, jsonBody, stringField } from '../internal-peer.ts';
+import { encodeFragment } from './fragment-wire.ts';
+
+/** Statement `index` of `text` (BAD_REQUEST when there is none). */
+export function statementAt(text: string, index: number): Statement {
+  const statement = parseStatements(text)[index];
+  if (statement === undefined)
+    throw new ShoalError('BAD_REQUEST', `no statement ${index} in the text`);
+  return statement;
+}
+
+/** Runs the scan part of a query over this node's partitions. */
+export async function localFragment(
+  store: Store,
+  functions: FunctionRegistry,
+  statement: SelectStatement,
+): Promise<Fragment> {
+  const snapshot = store.snapshot();
+  try {
+    const context = { store, writer: store, append: appendThrough(store), snapshot, functions };
+    if (statement.from === null) throw new ShoalError('BAD_REQUEST', 'a fragment needs FROM');
+    const source = resolveTable(statement.from, context);
+    const plan = planSelect(
+      statement,
+      source.table.meta.columns.map((c) => c.name),
+    );
+    const pruned = prunedPartitions(
+      source.scheme,
+      source.table.meta.partitionColumns,
+      statement.where,
+    );
+    const local = pruned?.filter((key) => source.table.partitions.has(key));
+    return await runFragment(statement, plan, source, local, context);
+  } finally {
+    snapshot.release();
+  }
+}
+
+/** Runs statement `index` of `text` prepared under `tx`; its value. */
+export async function prepareStatement(
+  store: Store,
+  functions: FunctionRegistry,
+  tx: string,
+  text: string,
+  index: number,
+): Promise<Value> {
+  const writer = store.preparing(tx);
+  const session = new QuerySession(store, functions, { writer });
+  return session.execute(statementAt(text, index));
+}
+
+/** Registers the participant routes. */
+export function registerParticipantRoutes(
+  app: FastifyInstance,
+  store: Store,
+  functions: FunctionRegistry,
+): void {
+  app.post('/internal/prepare-append', async (request) => {
+    const frame = decodeFrame(request.body as Uint8Array);
+    const { columns, meta } = columnsFromFrame(frame);
+    const { tx, db, table } = meta as { tx: string; db: string; table: string };
+    const effects = await append(
+      store.preparing(tx),
+      db,
+      table,
+      columns.map((c) => c.column),
+    );
+    crashPoint('datanode.after-prepare');
+    return { rows: effects.rowsWritten };
+  });
+  app.post('/internal/prepare-statement', async (request) => {
+    const body = jsonBody(request);
+    const value = await prepareStatement(
+      store,
+      functions,
+      stringField(body, 'tx'),
+      stringField(body, 'text'),
+      integerField(body, 'index'),
+    );
+    crashPoint('datanode.after-prepare');
+    return {
+      rows: value.kind === 'scalar' && typeof value.value === 'bigint' ? Number(value.value) : 0,
+    };
+  });
+  app.post('/internal/publish', async (request) => {
+    await store.publish(stringField(jsonBody(request), 'tx'));
+    crashPoint('datanode.after-publish');
+    return {};
+  });
+  app.post('/internal/discard', async (request) => {
+    await store.discard(stringField(jsonBody(request), 'tx'));
+    return {};
+  });
+  app.post('/internal/fragment', async (request, reply) => {
+    const body = decodeFrame(request.body as Uint8Array).body as Record<string, unknown>;
+    const statement = statementAt(stringField(body, 'text'), integerField(body, 'index'));
+    if (statement.kind !== 'select') throw new ShoalError('BAD_REQUEST', 'a fragment is a query');
+    return sendFrame(reply, [encodeFragment(await localFragment(store, functions, statement))]);
+  });
+}
