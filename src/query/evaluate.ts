@@ -39,7 +39,7 @@ export interface EvaluationEnv {
   readonly catalog: CatalogState;
 }
 
-/** Words that are values when no column has the name: type and partition scheme names. */
+/** Words that are values when no column has the name: type, scheme and privilege names. */
 const CONSTANT_WORDS: ReadonlySet<string> = new Set([
   'BOOL',
   'CHAR',
@@ -64,6 +64,10 @@ const CONSTANT_WORDS: ReadonlySet<string> = new Set([
   'HASH',
   'LIST',
   'COMPO',
+  'DB_READ',
+  'DB_WRITE',
+  'DB_DDL',
+  'ADMIN',
 ]);
 
 /** The value of `expression` in `env`; ShoalErrors carry the position of the failing node. */

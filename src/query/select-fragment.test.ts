@@ -12,7 +12,7 @@ import type { Fragment } from './select-fragment.ts';
 import { planSelect } from './select-plan.ts';
 import { QuerySession } from './session.ts';
 import { defaultRegistry } from './functions/default-registry.ts';
-import { appendThrough } from './statement-context.ts';
+import { readingContext } from './statement-context.ts';
 import type { StatementContext } from './statement-context.ts';
 import { resolveTable } from './table-source.ts';
 import { valueToJson } from './value-json.ts';
@@ -39,13 +39,7 @@ async function perPartition(store: Store, text: string): Promise<unknown> {
   const statement = parseStatement(text);
   if (statement.kind !== 'select' || statement.from === null) throw new Error('a query');
   const snapshot = store.snapshot();
-  const context: StatementContext = {
-    store,
-    writer: store,
-    append: appendThrough(store),
-    snapshot,
-    functions: defaultRegistry(),
-  };
+  const context: StatementContext = readingContext(store, snapshot, defaultRegistry());
   try {
     const source = resolveTable(statement.from, context);
     const plan = planSelect(
@@ -73,13 +67,7 @@ async function whole(store: Store, text: string): Promise<unknown> {
   const snapshot = store.snapshot();
   try {
     return valueToJson(
-      await runSelect(statement, {
-        store,
-        writer: store,
-        append: appendThrough(store),
-        snapshot,
-        functions: defaultRegistry(),
-      }),
+      await runSelect(statement, readingContext(store, snapshot, defaultRegistry())),
     );
   } finally {
     snapshot.release();

@@ -25,6 +25,7 @@ export class QuerySession {
   readonly functions: FunctionRegistry;
   private readonly writer: Writer;
   private readonly append: AppendRows;
+  private readonly user: string;
 
   /**
    * Statements read `store`; they write to `options.writer` (by default the store itself)
@@ -33,12 +34,17 @@ export class QuerySession {
   constructor(
     store: Store,
     functions: FunctionRegistry = defaultRegistry(),
-    options: { readonly writer?: Writer; readonly append?: AppendRows } = {},
+    options: {
+      readonly writer?: Writer;
+      readonly append?: AppendRows;
+      readonly user?: string;
+    } = {},
   ) {
     this.store = store;
     this.functions = functions;
     this.writer = options.writer ?? store;
     this.append = options.append ?? appendThrough(this.writer);
+    this.user = options.user ?? 'admin';
   }
 
   /** Runs every statement of `text` in order; the value of each. Stops at the first error. */
@@ -56,6 +62,7 @@ export class QuerySession {
         store: this.store,
         writer: this.writer,
         append: this.append,
+        user: this.user,
         snapshot,
         functions: this.functions,
       });
@@ -106,6 +113,7 @@ async function runExpression(expression: Expression, context: StatementContext):
           position: expression.position,
           store: context.writer,
           append: context.append,
+          user: context.user,
         });
       } catch (error) {
         return withPosition(error, expression.position);

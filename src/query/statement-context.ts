@@ -26,6 +26,8 @@ export interface StatementContext {
   readonly writer: Writer;
   /** Where inserted rows go: this store, or (in a cluster) a distributed append. */
   readonly append: AppendRows;
+  /** The user the statement runs as ('admin' on an embedded store, which has no users). */
+  readonly user: string;
   readonly snapshot: Snapshot;
   readonly functions: FunctionRegistry;
 }
@@ -33,4 +35,13 @@ export interface StatementContext {
 /** The evaluation environment of `context` over `rows` (null outside a query). */
 export function envOf(context: StatementContext, rows: RowSource | null): EvaluationEnv {
   return { rows, functions: context.functions, catalog: context.snapshot.state };
+}
+
+/** A context for reading `store` through `snapshot` (writes, if any, go to the store itself). */
+export function readingContext(
+  store: Store,
+  snapshot: Snapshot,
+  functions: FunctionRegistry,
+): StatementContext {
+  return { store, writer: store, append: appendThrough(store), snapshot, functions, user: 'admin' };
 }

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { ShoalError } from '../../core/errors.ts';
-import { requireAccess } from '../auth/index.ts';
+import { isPrivilege, requireAccess } from '../auth/index.ts';
 import type { AccessNeed } from '../auth/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import { integerField, jsonBody, stringField, stringsField } from '../internal-peer.ts';
@@ -44,6 +44,10 @@ function registerSessionRoutes(app: FastifyInstance, state: ControllerState): vo
     state.sessions.logout(stringField(jsonBody(request), 'token'));
     return {};
   });
+  app.post('/internal/user-command', async (request) => {
+    await runUserCommand(state, jsonBody(request));
+    return {};
+  });
   app.post('/internal/access', async (request) => {
     const body = jsonBody(request);
     const user = stringField(body, 'user');
@@ -53,6 +57,46 @@ function registerSessionRoutes(app: FastifyInstance, state: ControllerState): vo
     requireAccess(record, accessNeed(body));
     return {};
   });
+}
+
+/** A user administration call from a data node, on behalf of `caller`. */
+async function runUserCommand(
+  state: ControllerState,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const caller = stringField(body, 'caller');
+  const name = stringField(body, 'name');
+  const args = stringsField(body, 'args');
+  const [a = '', b = '', c] = args;
+  const { users, sessions } = state;
+  switch (name) {
+    case 'createUser':
+      return users.createUser(caller, a, b);
+    case 'deleteUser':
+      users.deleteUser(caller, a);
+      sessions.endUserSessions(a);
+      return;
+    case 'changePwd':
+      return users.changePwd(caller, a, b);
+    case 'resetPwd':
+      await users.resetPwd(caller, a, b);
+      sessions.endUserSessions(a);
+      return;
+    case 'grant':
+    case 'deny':
+    case 'revoke': {
+      if (!isPrivilege(b)) {
+        throw new ShoalError(
+          'INVALID_ARGUMENT',
+          `${b} is not a privilege; use DB_READ, DB_WRITE, DB_DDL or ADMIN`,
+        );
+      }
+      users[name](caller, a, b, c);
+      return;
+    }
+    default:
+      throw new ShoalError('BAD_REQUEST', `${name} is not a user command`);
+  }
 }
 
 function accessNeed(body: Record<string, unknown>): AccessNeed {

@@ -13,7 +13,7 @@ import { finishSelect } from '../../query/run-select.ts';
 import { planSelect } from '../../query/select-plan.ts';
 import type { Fragment } from '../../query/select-fragment.ts';
 import { QuerySession } from '../../query/session.ts';
-import { appendThrough } from '../../query/statement-context.ts';
+import { readingContext } from '../../query/statement-context.ts';
 import { resolveTable } from '../../query/table-source.ts';
 import { VOID } from '../../query/value.ts';
 import type { Value } from '../../query/value.ts';
@@ -72,6 +72,7 @@ export class ClusterCoordinator {
   private localSession(user: string): QuerySession {
     return new QuerySession(this.options.store, this.options.functions, {
       append: (db, table, columns) => this.append(user, db, table, columns),
+      user,
     });
   }
 
@@ -103,7 +104,7 @@ export class ClusterCoordinator {
     const { store, functions } = this.options;
     const snapshot = store.snapshot();
     try {
-      const context = { store, writer: store, append: appendThrough(store), snapshot, functions };
+      const context = readingContext(store, snapshot, functions);
       if (statement.from === null) throw new ShoalError('BAD_REQUEST', 'a query needs FROM');
       const source = resolveTable(statement.from, context);
       const plan = planSelect(

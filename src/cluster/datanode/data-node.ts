@@ -13,6 +13,7 @@ import type { PeerAddress } from '../internal-peer.ts';
 import { ClusterCoordinator } from './cluster-coordinator.ts';
 import { clusterFunctions } from './cluster-functions.ts';
 import { registerParticipantRoutes } from './participant-routes.ts';
+import { USER_FUNCTION_NAMES, userFunctions } from './user-functions.ts';
 
 export interface DataNodeOptions {
   readonly alias: string;
@@ -28,7 +29,11 @@ export interface DataNodeOptions {
 }
 
 /** Commands a coordinator runs itself (their appends go through the cluster). */
-const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['tableInsert', 'getClusterPerf']);
+const LOCAL_COMMANDS: ReadonlySet<string> = new Set([
+  'tableInsert',
+  'getClusterPerf',
+  ...USER_FUNCTION_NAMES,
+]);
 
 export class DataNode {
   readonly alias: string;
@@ -50,7 +55,7 @@ export class DataNode {
     this.controller = client(options.controller);
     this.peers = new Map(options.dataNodes.map((peer) => [peer.alias, client(peer)]));
     this.functions = defaultRegistry();
-    for (const definition of clusterFunctions(options)) {
+    for (const definition of [...clusterFunctions(options), ...userFunctions(this.controller)]) {
       this.functions.register(definition);
     }
     this.coordinator = new ClusterCoordinator({

@@ -12,12 +12,11 @@ import type { InProcessCluster } from '../in-process-cluster.ts';
 const T = 'loadTable("dfs://d", "t")';
 let cluster: InProcessCluster;
 
-async function run(text: string, node = 0): Promise<unknown[]> {
+async function run(text: string, node = 0, user = 'admin'): Promise<unknown[]> {
   const coordinator = cluster.dataNodes[node]?.coordinator;
   if (coordinator === undefined) throw new Error('no such node');
   const values: Value[] = [];
-  for await (const value of coordinator.run('admin', text, parseStatements(text)))
-    values.push(value);
+  for await (const value of coordinator.run(user, text, parseStatements(text))) values.push(value);
   return values.map(valueToJson);
 }
 
@@ -137,6 +136,39 @@ describe('a cluster of two data nodes', () => {
     } finally {
       await controller.close();
     }
+  });
+
+  it('checks every privilege rule through the controller', async () => {
+    const denied = async (text: string, user: string): Promise<string> => {
+      const error = await run(text, 0, user).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isShoalError(error, 'PERMISSION_DENIED')).toBe(true);
+      return (error as Error).message;
+    };
+    await run('createUser("bob", "pw1")');
+    expect(await denied(`select count(*) from ${T}`, 'bob')).toContain('DB_READ');
+    await run('grant("bob", DB_READ, "dfs://d")');
+    expect(await run(`exec count(*) from ${T}`, 0, 'bob')).toEqual([5]);
+    expect(await denied(`insert into ${T} values (\`Q, 2023.01.01, 1)`, 'bob')).toContain(
+      'DB_WRITE',
+    );
+    expect(await denied(`tableInsert(${T}, \`Q, 2023.01.01, 1)`, 'bob')).toContain('DB_WRITE');
+    expect(await denied('create database "dfs://e" partitioned by VALUE(1..3)', 'bob')).toContain(
+      'DB_DDL',
+    );
+    expect(await denied('createUser("eve", "pw")', 'bob')).toContain('ADMIN');
+    await run('grant("bob", DB_WRITE, "dfs://d")');
+    expect(await run(`insert into ${T} values (\`Q, 2023.01.01, 1)`, 0, 'bob')).toEqual([1]);
+    await run('deny("bob", DB_READ, "*")');
+    await denied(`select count(*) from ${T}`, 'bob');
+    await run('revoke("bob", DB_READ, "*")');
+    expect(await run(`exec count(*) from ${T}`, 1, 'bob')).toEqual([6]);
+    await run('changePwd("pw1", "pw2")', 0, 'bob');
+    await run('deleteUser("bob")');
+    const gone = await run(`exec count(*) from ${T}`, 0, 'bob').catch((e: unknown) => e);
+    expect(isShoalError(gone)).toBe(true);
   });
 
   it('aborts a write whose owner is unreachable and leaves nothing behind', async () => {

@@ -13,7 +13,7 @@ import { runFragment } from '../../query/select-fragment.ts';
 import type { Fragment } from '../../query/select-fragment.ts';
 import { planSelect } from '../../query/select-plan.ts';
 import { QuerySession } from '../../query/session.ts';
-import { appendThrough } from '../../query/statement-context.ts';
+import { readingContext } from '../../query/statement-context.ts';
 import { resolveTable } from '../../query/table-source.ts';
 import type { Value } from '../../query/value.ts';
 import { append } from '../../storage/index.ts';
@@ -38,7 +38,7 @@ export async function localFragment(
 ): Promise<Fragment> {
   const snapshot = store.snapshot();
   try {
-    const context = { store, writer: store, append: appendThrough(store), snapshot, functions };
+    const context = readingContext(store, snapshot, functions);
     if (statement.from === null) throw new ShoalError('BAD_REQUEST', 'a fragment needs FROM');
     const source = resolveTable(statement.from, context);
     const plan = planSelect(

@@ -54,7 +54,9 @@ function expressionAccess(
   const definition = functions.require(expression.name, expression.position);
   if (definition.kind !== 'command') return { route: 'local', privilege, object: database };
   if (localCommands.has(expression.name)) {
-    return { route: 'local', privilege: database === '' ? null : 'DB_WRITE', object: database };
+    // tableInsert appends (DB_WRITE); the others check their caller themselves.
+    const writes = expression.name === 'tableInsert' && database !== '';
+    return { route: 'local', privilege: writes ? 'DB_WRITE' : null, object: database };
   }
   return { route: 'broadcast', privilege: 'DB_DDL', object: database || '*' };
 }

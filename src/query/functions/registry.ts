@@ -26,6 +26,8 @@ export interface CommandContext {
   readonly store: Writer;
   /** Where appended rows go (this store, or a distributed append in a cluster). */
   readonly append: AppendRows;
+  /** The user the statement runs as. */
+  readonly user: string;
 }
 
 /**
