@@ -7,6 +7,7 @@ import { concatColumns } from '../core/types/column-ops.ts';
 import { mergePartials, PartialAggregator } from './aggregate/index.ts';
 import type { SelectStatement } from './ast.ts';
 import { evaluate } from './evaluate.ts';
+import type { RowSource } from './evaluate.ts';
 import { expressionName } from './expression-key.ts';
 import { toColumn, truthMask } from './operators/index.ts';
 import { prunedPartitions } from './prune-where.ts';
@@ -118,7 +119,8 @@ function mergeAggregate(
     .map((p) => p.partial);
   if (partials.length === 0) partials.push(new PartialAggregator(keyTypes, specs).finishPartial());
   const merged = mergePartials(keyTypes, specs, partials);
-  return groupRows(statement, plan, merged.keys, merged.values, context);
+  const tableColumns = source.table.meta.columns.map((c) => c.name);
+  return groupRows(statement, plan, merged.keys, merged.values, tableColumns, context);
 }
 
 /** Evaluates outputs, HAVING and order keys over one row per group. */
@@ -127,10 +129,16 @@ function groupRows(
   plan: SelectPlan,
   keys: readonly Column[],
   values: readonly Column[],
+  tableColumns: readonly string[],
   context: StatementContext,
 ): RowSet {
   const slotNames = [...keys.map((_, i) => keySlot(i)), ...values.map((_, i) => aggregateSlot(i))];
-  let groups = rowSourceOf(slotNames, [...keys, ...values], rowsOf([...keys, ...values], 1));
+  // Messages about an unknown name list the table's columns, not the hidden slots.
+  const named = (source: RowSource): RowSource => ({
+    ...source,
+    names: [...slotNames, ...tableColumns],
+  });
+  let groups = named(rowSourceOf(slotNames, [...keys, ...values], rowsOf([...keys, ...values], 1)));
   if (plan.having !== null) {
     const mask = truthMask(
       evaluate(plan.having, envOf(context, groups)),
@@ -139,7 +147,7 @@ function groupRows(
     );
     const kept = maskIndices(mask);
     const columns = takeAll([...keys, ...values], kept);
-    groups = rowSourceOf(slotNames, columns, kept === null ? groups.rows : kept.length);
+    groups = named(rowSourceOf(slotNames, columns, kept === null ? groups.rows : kept.length));
   }
   const names = plan.outputs.map((o) => o.name);
   const columns = plan.outputs.map((o) => columnOf(o.expression, groups, context));

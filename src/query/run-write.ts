@@ -51,7 +51,11 @@ export async function runInsert(statement: Insert, context: StatementContext): P
       1,
       ...values.map((v) => (v.kind === 'vector' ? rowsOf([v.column], 0) : 1)),
     );
-    const columns = values.map((v, i) => toColumn(v, rows, row[i]?.position ?? statement.position));
+    const columns = values.map((v, i) =>
+      v.kind === 'null'
+        ? nullColumn(columnType(meta, targets[i]), rows)
+        : toColumn(v, rows, row[i]?.position ?? statement.position),
+    );
     return fullRow(meta, targets, columns, rows, statement.position);
   });
   const columns = meta.columns.map((c, i) =>
@@ -66,6 +70,11 @@ export async function runInsert(statement: Insert, context: StatementContext): P
   } catch (error) {
     return withPosition(error, statement.table.position);
   }
+}
+
+/** The type of column `name` (checked to exist). */
+function columnType(meta: TableMeta, name: string | undefined): ColumnMeta['type'] {
+  return meta.columns.find((c) => c.name === name)?.type ?? 'DOUBLE';
 }
 
 /** The column `name` of the table, or COLUMN_NOT_FOUND with a near miss. */

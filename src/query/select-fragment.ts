@@ -102,6 +102,7 @@ async function scanRows(
 ): Promise<Fragment> {
   const expressions = rowExpressions(plan);
   const types = rowTypes(plan, source, context);
+  checkWhere(statement, plan, source, context);
   const parts: Column[][] = expressions.map(() => []);
   const stopAt =
     statement.orderBy.length === 0 && !statement.distinct ? windowEnd(statement) : Infinity;
@@ -128,6 +129,7 @@ async function scanAggregate(
   context: StatementContext,
 ): Promise<Fragment> {
   const { keyTypes, specs } = aggregationTypes(aggregation, plan, source, context);
+  checkWhere(statement, plan, source, context);
   const partials: PartitionPartial[] = [];
   let aggregator: PartialAggregator | null = null;
   let partition = '';
@@ -147,15 +149,26 @@ async function scanAggregate(
   return { kind: 'partials', partials };
 }
 
-/** An order key naming a result column that is not a table column sorts by that column. */
+/** An order key naming a result column sorts by it (the alias wins over a table column). */
 function orderExpression(
   expression: Expression,
   names: readonly string[],
   plan: SelectPlan,
 ): Expression {
-  if (expression.kind !== 'name' || plan.scanColumns.includes(expression.name)) return expression;
+  if (expression.kind !== 'name') return expression;
   const output = plan.outputs[names.indexOf(expression.name)];
   return output === undefined ? expression : output.expression;
+}
+
+/** Evaluates WHERE over no rows, so a bad WHERE fails whether or not any data is read. */
+function checkWhere(
+  statement: SelectStatement,
+  plan: SelectPlan,
+  source: TableSource,
+  context: StatementContext,
+): void {
+  if (statement.where === null) return;
+  filterRows(statement.where, emptyRows(source, plan.scanColumns), context);
 }
 
 /** The rows of `rows` that WHERE keeps (all without WHERE). */

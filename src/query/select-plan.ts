@@ -41,6 +41,9 @@ export function planSelect(
   statement: SelectStatement,
   tableColumns: readonly string[],
 ): SelectPlan {
+  if (statement.top !== null && statement.limit !== null) {
+    queryError('INVALID_ARGUMENT', statement.limit.position, 'use TOP or LIMIT, not both');
+  }
   const outputs = expandOutputs(statement, tableColumns);
   const isAggregate =
     statement.groupBy.length > 0 ||

@@ -6,6 +6,7 @@ import type { Column } from '../../core/types/column.ts';
 import { nullColumn } from '../../core/types/column-ops.ts';
 import { toColumn } from '../operators/index.ts';
 import { isColumnType } from '../../core/types/column-type.ts';
+import type { ColumnType } from '../../core/types/column-type.ts';
 import { describeScheme } from '../../core/partition/index.ts';
 import * as storage from '../../storage/index.ts';
 import type { CatalogState } from '../../storage/index.ts';
@@ -59,13 +60,21 @@ function columnSpecs(template: Value | undefined, position: Position): storage.C
   }));
 }
 
-/** One column per argument: vectors of one length, scalars repeated to it. */
-function columnArgs(values: readonly Value[], position: Position): Column[] {
+/** One column per argument: vectors of one length, scalars repeated; NULL in the column's type. */
+function columnArgs(
+  values: readonly Value[],
+  types: readonly ColumnType[],
+  position: Position,
+): Column[] {
   const rows = Math.max(
     1,
     ...values.map((v) => (v.kind === 'vector' ? columnLength(v.column) : 1)),
   );
-  return values.map((value) => toColumn(value, rows, position));
+  return values.map((value, i) =>
+    value.kind === 'null'
+      ? nullColumn(types[i] ?? 'DOUBLE', rows)
+      : toColumn(value, rows, position),
+  );
 }
 
 export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
@@ -286,7 +295,7 @@ export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
       const given =
         rest.length === 1 && only?.kind === 'table'
           ? only.table.columns
-          : columnArgs(rest, position);
+          : columnArgs(rest, meta?.columns.map((c) => c.type) ?? [], position);
       const columns = meta === undefined ? given : conformToTable(meta, given, position);
       return {
         kind: 'scalar',

@@ -128,3 +128,12 @@ exec count(*) from "dfs://w"."orders"
 -- expect
 4
 0
+
+-- case: NULL inserts the null of each column's type, text columns included
+insert into "dfs://w"."orders" values (7, NULL, NULL, NULL)
+select id, isNull(sym) as s, isNull(qty) as q, isNull(note) as n from "dfs://w"."orders" where id = 7
+-- expect
+1
+id s    q    n
+-- ---- ---- ----
+7  true true true

@@ -159,3 +159,24 @@ expected a column type
 create database "dfs://bad" partitioned by HASH([SYMBOL])
 -- expect error S00202
 HASH partitioning needs [type, buckets] such as [SYMBOL, 10]
+
+-- case: WHERE is checked even when no partition is read (the partition is pruned away)
+select sym from "dfs://e"."t" where d = 2023.01.09 and zz > 1
+-- expect error S00303
+there is no column zz among sym, d, px, qty
+
+-- case: a type error in WHERE is found on an empty read too
+select count(*) from "dfs://e"."t" where d = 2023.01.09 and sym + 1 > 0
+-- expect error S00102
+cannot apply +
+
+-- case: an unknown name in HAVING lists the table's columns
+select sum(px) from "dfs://e"."t" group by sym having zz > 1
+-- expect error S00303
+line 1, column 55
+there is no column zz among sym, d, px, qty
+
+-- case: TOP and LIMIT together are refused
+select top 2 sym from "dfs://e"."t" limit 1
+-- expect error S00104
+use TOP or LIMIT, not both

@@ -347,3 +347,11 @@ sym px
 --- ----
 C   5
 A   11.5
+
+-- case: ORDER BY a result name sorts by that result, even over a table column of that name
+select sym, -qty as qty from "dfs://g"."t" order by qty limit 2
+-- expect
+sym qty
+--- ----
+B
+C   -300
