@@ -16,7 +16,12 @@ export type {
 } from './catalog.ts';
 export type { CommitEffects, CatalogChange, AddedSegment } from './commit-effects.ts';
 export { encodeEffects, decodeEffects } from './commit-effects.ts';
-export { formatChecksum, addChecksums, checksumColumns } from './content-checksum.ts';
+export {
+  formatChecksum,
+  addChecksums,
+  checksumColumns,
+  EMPTY_CHECKSUM,
+} from './content-checksum.ts';
 export type { ContentChecksum } from './content-checksum.ts';
 export type { ColumnSpec } from './validate.ts';
 export type { RowBatch } from './row-scan.ts';

@@ -10,6 +10,7 @@ import type { FunctionRegistry } from '../../query/functions/registry.ts';
 import { Store } from '../../storage/index.ts';
 import { PeerClient } from '../internal-peer.ts';
 import type { PeerAddress } from '../internal-peer.ts';
+import { checksumFunction } from './checksum-function.ts';
 import { ClusterCoordinator } from './cluster-coordinator.ts';
 import { clusterFunctions } from './cluster-functions.ts';
 import { registerParticipantRoutes } from './participant-routes.ts';
@@ -32,6 +33,7 @@ export interface DataNodeOptions {
 const LOCAL_COMMANDS: ReadonlySet<string> = new Set([
   'tableInsert',
   'getClusterPerf',
+  'tableChecksum',
   ...USER_FUNCTION_NAMES,
 ]);
 
@@ -55,7 +57,12 @@ export class DataNode {
     this.controller = client(options.controller);
     this.peers = new Map(options.dataNodes.map((peer) => [peer.alias, client(peer)]));
     this.functions = defaultRegistry();
-    for (const definition of [...clusterFunctions(options), ...userFunctions(this.controller)]) {
+    const definitions = [
+      ...clusterFunctions(options),
+      ...userFunctions(this.controller),
+      checksumFunction(this.peers),
+    ];
+    for (const definition of definitions) {
       this.functions.register(definition);
     }
     this.coordinator = new ClusterCoordinator({

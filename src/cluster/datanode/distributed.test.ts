@@ -3,6 +3,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isShoalError } from '../../core/errors.ts';
+import { daysFromCivil } from '../../core/types/calendar.ts';
+import { columnFromValues } from '../../core/types/column-ops.ts';
+import { checksumColumns, formatChecksum } from '../../storage/index.ts';
 import { parseStatements } from '../../query/parser.ts';
 import { valueToJson } from '../../query/value-json.ts';
 import type { Value } from '../../query/value.ts';
@@ -63,6 +66,17 @@ describe('a cluster of two data nodes', () => {
     expect(await run(`select first(qty), last(qty) from ${T}`)).toEqual([
       [{ first_qty: 1, last_qty: 4 }],
     ]);
+  });
+
+  it('sums the content checksums of every data node', async () => {
+    const [sum] = (await run('tableChecksum("dfs://d", "t")')) as string[];
+    const day = (d: number): number => daysFromCivil(2023, 1, d);
+    const expected = checksumColumns([
+      columnFromValues('SYMBOL', ['A', 'B', 'A', 'C']),
+      columnFromValues('DATE', [day(1), day(2), day(3), day(4)]),
+      columnFromValues('INT', [1, 2, 3, 4]),
+    ]);
+    expect(sum).toBe(formatChecksum(expected));
   });
 
   it('keeps a partition on the node that first received it', async () => {

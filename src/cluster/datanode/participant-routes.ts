@@ -112,6 +112,18 @@ export function registerParticipantRoutes(
     await store.discard(stringField(jsonBody(request), 'tx'));
     return {};
   });
+  app.post('/internal/checksum', async (request) => {
+    const body = jsonBody(request);
+    const db = stringField(body, 'db');
+    const table = stringField(body, 'table');
+    const snapshot = store.snapshot();
+    try {
+      const { table: sum } = await snapshot.checksum(db, table);
+      return sum;
+    } finally {
+      snapshot.release();
+    }
+  });
   app.post('/internal/fragment', async (request, reply) => {
     const body = decodeFrame(request.body as Uint8Array).body as Record<string, unknown>;
     const statement = statementAt(stringField(body, 'text'), integerField(body, 'index'));
