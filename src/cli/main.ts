@@ -5,8 +5,13 @@
 import { Command } from 'commander';
 import { isShoalError } from '../core/errors.ts';
 import { runClusterInit } from './cluster-init.ts';
+import { runClusterStart } from './cluster-start.ts';
+import { runClusterStop } from './cluster-stop.ts';
 import { runDemo } from './demo-command.ts';
+import { runNodeCommand } from './node-command.ts';
 import { describeError, runSql } from './sql-command.ts';
+import { PASSWORD_ENV, runRemoteSql, sqlTarget } from './sql-remote.ts';
+import type { SqlTargetOptions } from './sql-remote.ts';
 
 const program = new Command()
   .name('shoal')
@@ -25,23 +30,29 @@ program
 
 program
   .command('sql')
-  .description('run SQL statements on an embedded store in a folder')
-  .requiredOption('--data <dir>', 'the store folder (created when missing)')
+  .description('run SQL statements on an embedded store in a folder, or on a running node')
+  .option('--data <dir>', 'the embedded store folder (created when missing)')
+  .option('--host <host:port>', 'a node of a running cluster (instead of --data)')
+  .option('-u, --user <name>', 'the user to log in as on --host')
+  .option('-p, --password <password>', `the password for --host (or set ${PASSWORD_ENV})`)
   .option('--json', 'print the last result as JSON instead of tables', false)
   .argument(
     '[statements]',
     'statements separated by ";" or new lines; read from stdin when absent or "-"',
   )
-  .action(async (statements: string | undefined, options: { data: string; json: boolean }) => {
+  .action(async (statements: string | undefined, options: SqlCommandOptions) => {
+    const target = sqlTarget(options, process.env);
     const text = statements === undefined || statements === '-' ? await readStdin() : statements;
-    process.exitCode = await runSql({
-      dataDir: options.data,
-      text,
-      json: options.json,
-      out: process.stdout,
-      err: process.stderr,
-    });
+    const output = { text, json: options.json, out: process.stdout, err: process.stderr };
+    process.exitCode =
+      target.kind === 'data'
+        ? await runSql({ dataDir: target.dataDir, ...output })
+        : await runRemoteSql({ ...target, ...output });
   });
+
+interface SqlCommandOptions extends SqlTargetOptions {
+  readonly json: boolean;
+}
 
 const cluster = program.command('cluster').description('create, start and stop a local cluster');
 
@@ -61,6 +72,41 @@ cluster
       await runClusterInit({ dir, ...options }, process.stdout);
     },
   );
+
+cluster
+  .command('start')
+  .description('start every node of the cluster in DIR in the background and wait until ready')
+  .argument('<dir>', 'the config folder `cluster init` wrote')
+  .option('--timeout-ms <n>', 'longest wait for every node to be ready (default 60000)')
+  .action(async (dir: string, options: { timeoutMs?: string }) => {
+    process.exitCode = await runClusterStart(
+      { dir, ...options },
+      { out: process.stdout, err: process.stderr },
+    );
+  });
+
+cluster
+  .command('stop')
+  .description('stop the nodes `cluster start` ran: data nodes first, then the controller')
+  .argument('<dir>', 'the config folder of the cluster')
+  .option('--timeout-ms <n>', 'wait per phase before SIGKILL (default 30000)')
+  .action(async (dir: string, options: { timeoutMs?: string }) => {
+    process.exitCode = await runClusterStop(
+      { dir, ...options },
+      { out: process.stdout, err: process.stderr },
+    );
+  });
+
+program
+  .command('node')
+  .description('run one node of a cluster in the foreground until SIGTERM or SIGINT')
+  .argument('<dir>', 'the config folder of the cluster')
+  .argument('<alias>', 'the node to run, as named in cluster.nodes')
+  .argument('[settings...]', '--key=value settings for this node alone')
+  .allowUnknownOption()
+  .action(async (dir: string, alias: string, settings: string[]) => {
+    await runNodeCommand({ dir, alias, settings });
+  });
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -49,7 +49,8 @@ async function runStatements(store: Store, options: SqlOptions): Promise<number>
   return 0;
 }
 
-function printShown(value: Value, out: NodeJS.WritableStream): void {
+/** Prints a result as the session shows it (nothing for a result that shows as nothing). */
+export function printShown(value: Value, out: NodeJS.WritableStream): void {
   const text = showValue(value);
   if (text !== '') out.write(`${text}\n`);
 }

@@ -1,0 +1,39 @@
+// The contract between a node process (node-runtime.ts) and the service it runs: the
+// controller or a data node. The runtime owns the process, the lock, the logger and the HTTP
+// server; the service adds its routes and owns its own state.
+
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ClusterConfig, NodeConfig } from '../config/index.ts';
+
+/** What a service is given besides its own config. */
+export interface NodeContext {
+  readonly config: NodeConfig;
+  /** Every node of the cluster, for the service's peers. */
+  readonly cluster: ClusterConfig;
+  readonly logger: Logger;
+  /** The cluster secret (cluster.secret, hex), from which internal tokens are derived. */
+  readonly secret: string;
+  /** The node's own folder, `<home>/<alias>/`, created and locked by the runtime. */
+  readonly dataDir: string;
+}
+
+/**
+ * A running service. The runtime calls register (before listening), then start, then
+ * listens; stop is called once, after the server has closed, and only when start resolved.
+ * A start that rejects must leave nothing of its own running.
+ */
+export interface NodeService {
+  register(app: FastifyInstance): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Makes the service of one node; rejecting stops the node before it listens. */
+export type ServiceFactory = (config: NodeConfig, context: NodeContext) => Promise<NodeService>;
+
+/** The service factories a node process picks from by its role. */
+export interface NodeServices {
+  readonly controller: ServiceFactory;
+  readonly dataNode: ServiceFactory;
+}
