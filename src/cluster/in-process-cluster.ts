@@ -83,6 +83,7 @@ export async function startInProcessCluster(options: {
   await serve(controllerAddress, (server) =>
     registerControllerRoutes(server.app, {
       state: controller,
+      cluster: { controller: controllerAddress, dataNodes: dataNodeAddresses },
       dataNodes: dataNodeAddresses.map((a) => a.alias),
       transactionTimeoutMillis: options.transactionTimeoutMillis ?? 60_000,
     }),

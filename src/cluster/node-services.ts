@@ -50,6 +50,10 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
       guardInternalRoutes(app, context.secret);
       registerControllerRoutes(app, {
         state,
+        cluster: {
+          controller: addressOf(context.cluster.controller),
+          dataNodes: context.cluster.dataNodes.map(addressOf),
+        },
         dataNodes: context.cluster.dataNodes.map((n) => n.alias),
         transactionTimeoutMillis: config.settings.transactionTimeoutMillis,
       });

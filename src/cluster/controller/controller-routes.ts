@@ -7,11 +7,17 @@ import { ShoalError } from '../../core/errors.ts';
 import { isPrivilege, requireAccess } from '../auth/index.ts';
 import type { AccessNeed } from '../auth/index.ts';
 import { crashPoint } from '../crash-point.ts';
+import { clusterPerf } from '../datanode/cluster-functions.ts';
+import type { ClusterShape } from '../datanode/cluster-functions.ts';
+import { registerRpcRoute, runControllerFunction } from '../rpc.ts';
+import type { ControllerFunction } from '../rpc.ts';
 import { integerField, jsonBody, stringField, stringsField } from '../internal-peer.ts';
 import type { ControllerState, TransactionSummary } from './controller-state.ts';
 
 export interface ControllerRouteOptions {
   readonly state: ControllerState;
+  /** The cluster's nodes (for getClusterPerf and getControllerAlias by rpc). */
+  readonly cluster: ClusterShape;
   /** Aliases of the cluster's data nodes, in cluster.nodes order. */
   readonly dataNodes: readonly string[];
   readonly transactionTimeoutMillis: number;
@@ -24,6 +30,14 @@ export function registerControllerRoutes(
 ): void {
   registerSessionRoutes(app, options.state);
   registerTransactionRoutes(app, options);
+  const functions = new Map<string, ControllerFunction>([
+    [
+      'getControllerAlias',
+      async () => ({ kind: 'scalar', type: 'STRING', value: options.cluster.controller.alias }),
+    ],
+    ['getClusterPerf', () => clusterPerf(options.cluster)],
+  ]);
+  registerRpcRoute(app, (_user, name, args) => runControllerFunction(functions, name, args));
 }
 
 function registerSessionRoutes(app: FastifyInstance, state: ControllerState): void {

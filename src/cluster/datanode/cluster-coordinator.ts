@@ -17,11 +17,12 @@ import { readingContext } from '../../query/statement-context.ts';
 import { resolveTable } from '../../query/table-source.ts';
 import { VOID } from '../../query/value.ts';
 import type { Value } from '../../query/value.ts';
-import { conformColumns, splitByPartition } from '../../storage/index.ts';
+import { append, conformColumns, splitByPartition } from '../../storage/index.ts';
 import type { Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { PeerClient } from '../internal-peer.ts';
 import { decodeFragment } from './fragment-wire.ts';
+import { prepareStatement, rowsOfValue } from './participant-routes.ts';
 import { statementAccess } from './statement-access.ts';
 import type { Access } from './statement-access.ts';
 
@@ -133,12 +134,20 @@ export class ClusterCoordinator {
       byOwner.set(owner, [...(byOwner.get(owner) ?? []), rows]);
     }
     const prepares = [...byOwner].map(async ([owner, parts]) => {
-      const joined = (parts[0] as Column[]).map((c, i) =>
-        concatColumns(
-          c.type,
-          parts.map((p) => p[i] as Column),
-        ),
-      );
+      const joined =
+        parts.length === 1
+          ? (parts[0] as Column[])
+          : (parts[0] as Column[]).map((c, i) =>
+              concatColumns(
+                c.type,
+                parts.map((p) => p[i] as Column),
+              ),
+            );
+      // This node's own share is prepared in process: no encoding, no HTTP.
+      if (owner === this.options.alias) {
+        return (await append(this.options.store.preparing(String(begun.tx)), db, table, joined))
+          .rowsWritten;
+      }
       const frame = columnsToFrame(
         joined.map((column, i) => ({ name: `c${i}`, column })),
         { tx: String(begun.tx), db, table },
@@ -158,12 +167,19 @@ export class ClusterCoordinator {
   /** Runs statement `index` prepared on every data node under one transaction. */
   private async broadcast(text: string, index: number, statement: Statement): Promise<Value> {
     const begun = await this.begin(null, null, []);
-    const prepares = begun.participants.map((alias) =>
-      this.peer(alias).json<{ rows: number }>('/internal/prepare-statement', {
-        tx: String(begun.tx),
-        text,
-        index,
-      }),
+    const { store, functions } = this.options;
+    const prepares = begun.participants.map(async (alias) =>
+      alias === this.options.alias
+        ? {
+            rows: rowsOfValue(
+              await prepareStatement(store, functions, String(begun.tx), text, index),
+            ),
+          }
+        : this.peer(alias).json<{ rows: number }>('/internal/prepare-statement', {
+            tx: String(begun.tx),
+            text,
+            index,
+          }),
     );
     const results = await this.complete(begun.tx, begun.participants, prepares, {
       kind: statement.kind,

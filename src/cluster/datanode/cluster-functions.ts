@@ -6,7 +6,7 @@ import type { Value } from '../../query/value.ts';
 import { HttpClient } from '../../net/index.ts';
 import type { PeerAddress } from '../internal-peer.ts';
 
-interface ClusterShape {
+export interface ClusterShape {
   readonly controller: PeerAddress;
   readonly dataNodes: readonly PeerAddress[];
 }
@@ -32,6 +32,28 @@ async function healthOf(node: PeerAddress): Promise<string> {
   }
 }
 
+/** getClusterPerf(): every node with its role, address and whether /health answers. */
+export async function clusterPerf(cluster: ClusterShape): Promise<Value> {
+  const nodes = [
+    { ...cluster.controller, role: 'controller' },
+    ...cluster.dataNodes.map((n) => ({ ...n, role: 'datanode' })),
+  ];
+  const states = await Promise.all(nodes.map((node) => healthOf(node)));
+  return {
+    kind: 'table',
+    table: {
+      names: ['name', 'role', 'host', 'port', 'state'],
+      columns: [
+        text(nodes.map((n) => n.alias)),
+        text(nodes.map((n) => n.role)),
+        text(nodes.map((n) => n.host)),
+        { type: 'INT', data: Int32Array.from(nodes.map((n) => n.port)) },
+        text(states),
+      ],
+    },
+  };
+}
+
 /** The cluster functions of a data node of `cluster`. */
 export function clusterFunctions(cluster: ClusterShape): FunctionDefinition[] {
   return [
@@ -49,26 +71,7 @@ export function clusterFunctions(cluster: ClusterShape): FunctionDefinition[] {
       summary: 'getClusterPerf(): every node with its role, address and state',
       minArgs: 0,
       maxArgs: 0,
-      run: async (): Promise<Value> => {
-        const nodes = [
-          { ...cluster.controller, role: 'controller' },
-          ...cluster.dataNodes.map((n) => ({ ...n, role: 'datanode' })),
-        ];
-        const states = await Promise.all(nodes.map((node) => healthOf(node)));
-        return {
-          kind: 'table',
-          table: {
-            names: ['name', 'role', 'host', 'port', 'state'],
-            columns: [
-              text(nodes.map((n) => n.alias)),
-              text(nodes.map((n) => n.role)),
-              text(nodes.map((n) => n.host)),
-              { type: 'INT', data: Int32Array.from(nodes.map((n) => n.port)) },
-              text(states),
-            ],
-          },
-        };
-      },
+      run: () => clusterPerf(cluster),
     },
   ];
 }

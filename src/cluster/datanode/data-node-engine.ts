@@ -5,7 +5,6 @@ import type { Column } from '../../core/types/column.ts';
 import { parseStatements } from '../../query/parser.ts';
 import type { Value } from '../../query/value.ts';
 import type { DataNode } from './data-node.ts';
-import { callSource } from './value-source.ts';
 
 /** A session as the controller grants it. */
 export interface SessionGrant {
@@ -37,12 +36,7 @@ export function dataNodeEngine(node: DataNode): {
     authenticate: async (token) =>
       (await controller.json<{ user: string }>('/internal/authenticate', { token })).user,
     run: (user, text) => coordinator.run(user, text, parseStatements(text)),
-    call: async (user, name, args) => {
-      const text = callSource(name, args);
-      let last: Value = { kind: 'void' };
-      for await (const value of coordinator.run(user, text, parseStatements(text))) last = value;
-      return last;
-    },
+    call: (user, name, args) => node.call(user, name, args),
     append: (user, database, table, columns) => coordinator.append(user, database, table, columns),
   };
 }

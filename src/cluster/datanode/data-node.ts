@@ -11,7 +11,12 @@ import { Store } from '../../storage/index.ts';
 import { PeerClient } from '../internal-peer.ts';
 import type { PeerAddress } from '../internal-peer.ts';
 import { checksumFunction } from './checksum-function.ts';
+import { parseStatements } from '../../query/parser.ts';
+import { VOID } from '../../query/value.ts';
+import type { Value } from '../../query/value.ts';
+import { registerRpcRoute, rpcFunction } from '../rpc.ts';
 import { ClusterCoordinator } from './cluster-coordinator.ts';
+import { callSource } from './value-source.ts';
 import { clusterFunctions } from './cluster-functions.ts';
 import { registerParticipantRoutes } from './participant-routes.ts';
 import { USER_FUNCTION_NAMES, userFunctions } from './user-functions.ts';
@@ -34,6 +39,7 @@ const LOCAL_COMMANDS: ReadonlySet<string> = new Set([
   'tableInsert',
   'getClusterPerf',
   'tableChecksum',
+  'rpc',
   ...USER_FUNCTION_NAMES,
 ]);
 
@@ -61,6 +67,7 @@ export class DataNode {
       ...clusterFunctions(options),
       ...userFunctions(this.controller),
       checksumFunction(this.peers),
+      rpcFunction(new Map([[options.controller.alias, this.controller], ...this.peers])),
     ];
     for (const definition of definitions) {
       this.functions.register(definition);
@@ -81,9 +88,18 @@ export class DataNode {
     return new DataNode(options, store);
   }
 
-  /** Adds the participant routes to `app`. */
+  /** Adds the participant and rpc routes to `app`. */
   register(app: FastifyInstance): void {
     registerParticipantRoutes(app, this.store, this.functions);
+    registerRpcRoute(app, (user, name, args) => this.call(user, name, args));
+  }
+
+  /** Runs `name(args…)` as a statement of `user` (the SDK's call, and rpc to this node). */
+  async call(user: string, name: string, args: readonly Value[]): Promise<Value> {
+    const text = callSource(name, args);
+    let last: Value = VOID;
+    for await (const value of this.coordinator.run(user, text, parseStatements(text))) last = value;
+    return last;
   }
 
   /** Starts resolving prepared transactions now and then every interval. */

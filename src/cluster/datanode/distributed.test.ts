@@ -79,6 +79,24 @@ describe('a cluster of two data nodes', () => {
     expect(sum).toBe(formatChecksum(expected));
   });
 
+  it('runs functions on other nodes with rpc, the controller included', async () => {
+    expect(await run('getControllerAlias()')).toEqual(['controller']);
+    const [perf] = (await run('rpc(getControllerAlias(), getClusterPerf)')) as {
+      name: string;
+      role: string;
+    }[][];
+    expect(perf?.map((n) => [n.name, n.role])).toEqual([
+      ['controller', 'controller'],
+      ['dn1', 'datanode'],
+      ['dn2', 'datanode'],
+    ]);
+    expect(await run(`rpc("dn2", tableChecksum, "dfs://d", "t")`)).toEqual(
+      await run('tableChecksum("dfs://d", "t")'),
+    );
+    const unknown = await run('rpc(getControllerAlias(), "nope")').catch((e: unknown) => e);
+    expect(isShoalError(unknown, 'UNKNOWN_FUNCTION')).toBe(true);
+  });
+
   it('keeps a partition on the node that first received it', async () => {
     const before = [localRows(0), localRows(1)];
     await run(`insert into ${T} values (\`A, 2023.01.01, 10), (\`B, 2023.01.02, 20)`);

@@ -70,6 +70,11 @@ export async function prepareStatement(
   return session.execute(statementAt(text, index));
 }
 
+/** The row count a write statement returns (0 for DDL). */
+export function rowsOfValue(value: Value): number {
+  return value.kind === 'scalar' && typeof value.value === 'bigint' ? Number(value.value) : 0;
+}
+
 /** Registers the participant routes. */
 export function registerParticipantRoutes(
   app: FastifyInstance,
@@ -99,9 +104,7 @@ export function registerParticipantRoutes(
       integerField(body, 'index'),
     );
     crashPoint('datanode.after-prepare');
-    return {
-      rows: value.kind === 'scalar' && typeof value.value === 'bigint' ? Number(value.value) : 0,
-    };
+    return { rows: rowsOfValue(value) };
   });
   app.post('/internal/publish', async (request) => {
     await store.publish(stringField(jsonBody(request), 'tx'));
