@@ -4,6 +4,7 @@
 // their result columns, so what is left is row-wise.
 
 import { unreachable } from '../core/assert.ts';
+import { COLUMN_TYPES } from '../core/types/column-type.ts';
 import type { Column } from '../core/types/column.ts';
 import { columnFromValues } from '../core/types/column-ops.ts';
 import type { Literal } from '../core/types/literal.ts';
@@ -41,33 +42,9 @@ export interface EvaluationEnv {
 
 /** Words that are values when no column has the name: type, scheme and privilege names. */
 const CONSTANT_WORDS: ReadonlySet<string> = new Set([
-  'BOOL',
-  'CHAR',
-  'SHORT',
-  'INT',
-  'LONG',
-  'FLOAT',
-  'DOUBLE',
-  'DATE',
-  'MONTH',
-  'TIME',
-  'MINUTE',
-  'SECOND',
-  'DATETIME',
-  'TIMESTAMP',
-  'NANOTIME',
-  'NANOTIMESTAMP',
-  'SYMBOL',
-  'STRING',
-  'VALUE',
-  'RANGE',
-  'HASH',
-  'LIST',
-  'COMPO',
-  'DB_READ',
-  'DB_WRITE',
-  'DB_DDL',
-  'ADMIN',
+  ...COLUMN_TYPES,
+  ...['VALUE', 'RANGE', 'HASH', 'LIST', 'COMPO'],
+  ...['DB_READ', 'DB_WRITE', 'DB_DDL', 'ADMIN'],
 ]);
 
 /** The value of `expression` in `env`; ShoalErrors carry the position of the failing node. */

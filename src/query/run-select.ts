@@ -5,7 +5,7 @@
 import type { Column } from '../core/types/column.ts';
 import { concatColumns } from '../core/types/column-ops.ts';
 import { mergePartials, PartialAggregator } from './aggregate/index.ts';
-import type { SelectStatement } from './ast.ts';
+import type { SelectStatement, TableRef } from './ast.ts';
 import { evaluate } from './evaluate.ts';
 import type { RowSource } from './evaluate.ts';
 import { expressionName } from './expression-key.ts';
@@ -46,18 +46,32 @@ export async function runSelect(
   context: StatementContext,
 ): Promise<Value> {
   if (statement.from === null) return selectWithoutTable(statement, context);
-  const source = resolveTable(statement.from, context);
+  const { source, plan, partitions } = planQuery(statement, statement.from, context);
+  const fragment = await runFragment(statement, plan, source, partitions, context);
+  return finishSelect(statement, plan, source, [fragment], context);
+}
+
+/** A query's table, plan and pruned partitions (undefined: all of them). */
+export interface PlannedQuery {
+  readonly source: TableSource;
+  readonly plan: SelectPlan;
+  readonly partitions: readonly string[] | undefined;
+}
+
+/** Resolves the FROM table, plans the query over it and prunes partitions from WHERE. */
+export function planQuery(
+  statement: SelectStatement,
+  from: TableRef,
+  context: StatementContext,
+): PlannedQuery {
+  const source = resolveTable(from, context);
   const plan = planSelect(
     statement,
     source.table.meta.columns.map((c) => c.name),
   );
-  const partitions = prunedPartitions(
-    source.scheme,
-    source.table.meta.partitionColumns,
-    statement.where,
-  );
-  const fragment = await runFragment(statement, plan, source, partitions, context);
-  return finishSelect(statement, plan, source, [fragment], context);
+  const { scheme, table } = source;
+  const partitions = prunedPartitions(scheme, table.meta.partitionColumns, statement.where);
+  return { source, plan, partitions };
 }
 
 /**

@@ -5,16 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempStore } from '../storage/test-support.ts';
 import type { Store } from '../storage/index.ts';
 import { parseStatement } from './parser.ts';
-import { prunedPartitions } from './prune-where.ts';
-import { finishSelect, runSelect } from './run-select.ts';
+import { finishSelect, planQuery, runSelect } from './run-select.ts';
 import { runFragment } from './select-fragment.ts';
 import type { Fragment } from './select-fragment.ts';
-import { planSelect } from './select-plan.ts';
 import { QuerySession } from './session.ts';
 import { defaultRegistry } from './functions/default-registry.ts';
 import { readingContext } from './statement-context.ts';
 import type { StatementContext } from './statement-context.ts';
-import { resolveTable } from './table-source.ts';
 import { valueToJson } from './value-json.ts';
 
 const T = 'loadTable("dfs://f", "t")';
@@ -41,16 +38,8 @@ async function perPartition(store: Store, text: string): Promise<unknown> {
   const snapshot = store.snapshot();
   const context: StatementContext = readingContext(store, snapshot, defaultRegistry());
   try {
-    const source = resolveTable(statement.from, context);
-    const plan = planSelect(
-      statement,
-      source.table.meta.columns.map((c) => c.name),
-    );
-    const keys = prunedPartitions(
-      source.scheme,
-      source.table.meta.partitionColumns,
-      statement.where,
-    ) ?? [...source.table.partitions.keys()];
+    const { source, plan, partitions } = planQuery(statement, statement.from, context);
+    const keys = partitions ?? [...source.table.partitions.keys()];
     const fragments: Fragment[] = [];
     for (const key of [...keys].reverse()) {
       fragments.push(await runFragment(statement, plan, source, [key], context));

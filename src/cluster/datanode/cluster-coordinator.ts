@@ -9,12 +9,10 @@ import { takeRows, concatColumns } from '../../core/types/column-ops.ts';
 import { columnsToFrame, concatBytes, encodeFrame } from '../../net/index.ts';
 import type { SelectStatement, Statement } from '../../query/ast.ts';
 import type { FunctionRegistry } from '../../query/functions/registry.ts';
-import { finishSelect } from '../../query/run-select.ts';
-import { planSelect } from '../../query/select-plan.ts';
+import { finishSelect, planQuery } from '../../query/run-select.ts';
 import type { Fragment } from '../../query/select-fragment.ts';
 import { QuerySession } from '../../query/session.ts';
 import { readingContext } from '../../query/statement-context.ts';
-import { resolveTable } from '../../query/table-source.ts';
 import { VOID } from '../../query/value.ts';
 import type { Value } from '../../query/value.ts';
 import { append, conformColumns, splitByPartition } from '../../storage/index.ts';
@@ -107,11 +105,7 @@ export class ClusterCoordinator {
     try {
       const context = readingContext(store, snapshot, functions);
       if (statement.from === null) throw new ShoalError('BAD_REQUEST', 'a query needs FROM');
-      const source = resolveTable(statement.from, context);
-      const plan = planSelect(
-        statement,
-        source.table.meta.columns.map((c) => c.name),
-      );
+      const { source, plan } = planQuery(statement, statement.from, context);
       return finishSelect(statement, plan, source, fragments, context);
     } finally {
       snapshot.release();

@@ -8,13 +8,11 @@ import { columnsFromFrame, decodeFrame, sendFrame } from '../../net/index.ts';
 import type { SelectStatement, Statement } from '../../query/ast.ts';
 import type { FunctionRegistry } from '../../query/functions/registry.ts';
 import { parseStatements } from '../../query/parser.ts';
-import { prunedPartitions } from '../../query/prune-where.ts';
+import { planQuery } from '../../query/run-select.ts';
 import { runFragment } from '../../query/select-fragment.ts';
 import type { Fragment } from '../../query/select-fragment.ts';
-import { planSelect } from '../../query/select-plan.ts';
 import { QuerySession } from '../../query/session.ts';
 import { readingContext } from '../../query/statement-context.ts';
-import { resolveTable } from '../../query/table-source.ts';
 import type { Value } from '../../query/value.ts';
 import { append } from '../../storage/index.ts';
 import type { Store } from '../../storage/index.ts';
@@ -40,17 +38,8 @@ export async function localFragment(
   try {
     const context = readingContext(store, snapshot, functions);
     if (statement.from === null) throw new ShoalError('BAD_REQUEST', 'a fragment needs FROM');
-    const source = resolveTable(statement.from, context);
-    const plan = planSelect(
-      statement,
-      source.table.meta.columns.map((c) => c.name),
-    );
-    const pruned = prunedPartitions(
-      source.scheme,
-      source.table.meta.partitionColumns,
-      statement.where,
-    );
-    const local = pruned?.filter((key) => source.table.partitions.has(key));
+    const { source, plan, partitions } = planQuery(statement, statement.from, context);
+    const local = partitions?.filter((key) => source.table.partitions.has(key));
     return await runFragment(statement, plan, source, local, context);
   } finally {
     snapshot.release();
