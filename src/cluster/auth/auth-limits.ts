@@ -4,9 +4,6 @@
 /** Live sessions the controller holds: 10,000 × ~200 bytes keeps the table near 2 MB. */
 export const MAX_SESSIONS = 10_000;
 
-/** Default idle time before a session expires: a working day of pauses, as DolphinDB does. */
-export const DEFAULT_SESSION_TIMEOUT_MILLIS = 8 * 60 * 60 * 1000;
-
 /** User names counted in the failed-login table; oldest forgotten first, so memory is flat. */
 export const MAX_TRACKED_LOGIN_FAILURES = 10_000;
 

@@ -1,11 +1,7 @@
 // The auth layer's public API: users, privileges, sessions, password hashes, the default
 // admin password rule and node-to-node tokens. The controller and data nodes import from here.
 
-export {
-  DEFAULT_SESSION_TIMEOUT_MILLIS,
-  INTERNAL_TOKEN_WINDOW_MILLIS,
-  MAX_SESSIONS,
-} from './auth-limits.ts';
+export { INTERNAL_TOKEN_WINDOW_MILLIS, MAX_SESSIONS } from './auth-limits.ts';
 export { ADMIN_USER, checkPassword, checkUserName } from './credential-rules.ts';
 export {
   DEFAULT_ADMIN_PASSWORD,
