@@ -151,6 +151,11 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
     crashPoint('controller.after-decide');
     return { decision };
   });
+  app.post('/internal/placement', async (request) => {
+    const body = jsonBody(request);
+    const owners = state.placement(stringField(body, 'db'), stringField(body, 'table'));
+    return { owners: Object.fromEntries(owners) };
+  });
   app.post('/internal/inquire', async (request) => {
     const tx = integerField(jsonBody(request), 'tx');
     return { decision: state.inquire(tx, Date.now(), options.transactionTimeoutMillis) };

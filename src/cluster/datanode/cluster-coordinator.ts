@@ -86,8 +86,9 @@ export class ClusterCoordinator {
 
   /** Fragments from every data node, merged here. */
   private async query(text: string, index: number, statement: SelectStatement): Promise<Value> {
+    const owners = await this.owners(statement);
     const fragments = await Promise.all(
-      [...this.options.dataNodes.values()].map(async (peer) =>
+      owners.map(async (peer) =>
         decodeFragment(
           await peer.binary(
             '/internal/fragment',
@@ -97,6 +98,33 @@ export class ClusterCoordinator {
       ),
     );
     return this.finish(statement, fragments);
+  }
+
+  /** The data nodes owning the partitions the query can touch (pruned by its WHERE). */
+  private async owners(statement: SelectStatement): Promise<PeerClient[]> {
+    const { store, functions } = this.options;
+    const snapshot = store.snapshot();
+    let planned: { db: string; table: string; keys: readonly string[] | undefined };
+    try {
+      if (statement.from === null) throw new ShoalError('BAD_REQUEST', 'a query needs FROM');
+      const { source, partitions } = planQuery(
+        statement,
+        statement.from,
+        readingContext(store, snapshot, functions),
+      );
+      planned = { db: source.database, table: source.name, keys: partitions };
+    } finally {
+      snapshot.release();
+    }
+    const { owners } = await this.options.controller.json<{ owners: Record<string, string> }>(
+      '/internal/placement',
+      { db: planned.db, table: planned.table },
+    );
+    const wanted = planned.keys ?? Object.keys(owners);
+    const aliases = new Set(
+      wanted.flatMap((key) => (owners[key] === undefined ? [] : [owners[key]])),
+    );
+    return [...aliases].map((alias) => this.peer(alias));
   }
 
   private finish(statement: SelectStatement, fragments: readonly Fragment[]): Value {

@@ -218,5 +218,12 @@ describe('a cluster of two data nodes', () => {
     const survivor = cluster.dataNodes[other];
     expect(survivor?.store.preparedTransactions()).toEqual([]);
     expect(before).not.toBeNull();
+    // Queries ask only the owners of the partitions they can touch.
+    const liveDate = [...placement].find(([, owner]) => owner !== downAlias)?.[0] as string;
+    const literal = `${liveDate.slice(0, 4)}.${liveDate.slice(4, 6)}.${liveDate.slice(6)}`;
+    expect(await run(`select count(*) from ${T} where d = ${literal}`, other)).toHaveLength(1);
+    const needsDown = await run(`select count(*) from ${T}`, other).catch((e: unknown) => e);
+    expect(isShoalError(needsDown, 'NODE_UNAVAILABLE')).toBe(true);
+    expect((needsDown as Error).message).toContain(downAlias);
   });
 });
