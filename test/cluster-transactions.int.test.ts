@@ -116,6 +116,18 @@ describe('a cluster of real processes', () => {
     expect(JSON.parse(stdout)).toBe(TUTORIAL_ROWS);
   }, 180_000);
 
+  it('answers clients connected to the controller too (passed on to a data node)', async () => {
+    const viaController = await login(cluster.controllerUrl);
+    try {
+      const table = `loadTable("${TUTORIAL_DB}", "${TUTORIAL_TABLE}")`;
+      expect(await scalar(viaController, `exec count(*) from ${table}`)).toBe(TUTORIAL_ROWS);
+      const error = await viaController.run(`select nope from ${table}`).catch((e: unknown) => e);
+      expect(isShoalError(error, 'COLUMN_NOT_FOUND')).toBe(true);
+    } finally {
+      await viaController.close();
+    }
+  }, 60_000);
+
   // Each batch writes 2 rows on 2023.02.01 (placed on one data node) and 2 on 2023.02.02
   // (placed on the other), so every commit has both data nodes as participants.
   const batch = (id: number): string =>

@@ -7,6 +7,7 @@ import { registerPublicApi } from '../net/public-api.ts';
 import { checkDefaultAdminPassword, MAX_SESSIONS, readAdminHash } from './auth/index.ts';
 import type { ClusterConfig } from './config/index.ts';
 import { ControllerState } from './controller/controller-state.ts';
+import { registerControllerPublicApi } from './controller/controller-public-api.ts';
 import { registerControllerRoutes } from './controller/controller-routes.ts';
 import { DataNode } from './datanode/data-node.ts';
 import { dataNodeEngine } from './datanode/data-node-engine.ts';
@@ -45,9 +46,16 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
     await state.close();
     throw error;
   }
+  let closeForwarding = async (): Promise<void> => undefined;
   return {
     register: (app) => {
       guardInternalRoutes(app, context.secret);
+      closeForwarding = registerControllerPublicApi(
+        app,
+        state,
+        context.cluster.dataNodes.map(addressOf),
+        config.settings.requestTimeoutMillis,
+      );
       registerControllerRoutes(app, {
         state,
         cluster: {
@@ -59,7 +67,10 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
       });
     },
     start: async () => undefined,
-    stop: () => state.close(),
+    stop: async () => {
+      await closeForwarding();
+      await state.close();
+    },
   };
 };
 
