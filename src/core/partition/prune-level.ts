@@ -117,7 +117,7 @@ function hashMask(
   filter: Exclude<LevelFilter, { readonly kind: 'all' }>,
   mask: Uint8Array,
 ): Uint8Array {
-  const intervals = filter.kind === 'closed' ? filter.intervals : rangeAsInterval(filter);
+  const intervals = filter.kind === 'closed' ? filter.intervals : rangeAsInterval(type, filter);
   if (intervals === undefined) return mask.fill(1);
   let budget = MAX_HASH_ENUMERATION;
   for (const [lo, hi] of intervals) {
@@ -137,10 +137,16 @@ function hashMask(
   return mask;
 }
 
-/** A bounded range over integers as one closed interval; undefined when open or not integral. */
+/**
+ * A bounded range over an integer type as one closed interval; undefined when open, or when
+ * the type is not integral (a DOUBLE range (0, 1) holds 0.1 however integral its bounds).
+ */
 function rangeAsInterval(
+  type: ColumnType,
   filter: Extract<LevelFilter, { readonly kind: 'range' }>,
 ): readonly (readonly [CellValue, CellValue])[] | undefined {
+  const kind = physicalKind(type);
+  if (kind === 'text' || kind === 'float32' || kind === 'float64') return undefined;
   const { low, high } = filter;
   if (
     low === undefined ||

@@ -104,6 +104,20 @@ describe('golden pruning', () => {
     expect(prunePartitions(symbols, [range('SYMBOL', 'A', 'B')])).toHaveLength(10);
   });
 
+  it('HASH over DOUBLE keeps every bucket for a range, even one with whole-number bounds', () => {
+    // Found by the property below (seed 1660155097): (0, 1) was read as the integers in it.
+    const doubles: PartitionScheme = { kind: 'HASH', type: 'DOUBLE', buckets: 8 };
+    const open = {
+      kind: 'range',
+      type: 'DOUBLE',
+      low: 0,
+      high: 1,
+      lowInclusive: false,
+      highInclusive: false,
+    } as const;
+    expect(prunePartitions(doubles, [open])).toHaveLength(8);
+  });
+
   it('LIST keeps the lists holding a value', () => {
     const list: PartitionScheme = {
       kind: 'LIST',
