@@ -305,6 +305,15 @@ export class Store implements Writer {
     return held === undefined ? undefined : preparedWriteOf(held.record);
   }
 
+  /**
+   * The effects a prepared write will have when published (txId 0 until then, `prepared`
+   * naming the transaction): what the cluster records with its commit decision.
+   */
+  preparedEffects(transaction: string): CommitEffects | undefined {
+    const held = this.transactions.get(transaction);
+    return held === undefined ? undefined : { ...effectsOf(held.record.plan, 0), prepared: transaction };
+  }
+
   /** Where `transaction` stands here ('published' only within the remembered window). */
   transactionStatus(transaction: string): TransactionStatus {
     return this.transactions.status(transaction);

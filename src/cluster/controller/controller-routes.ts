@@ -146,7 +146,11 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
     const tx = integerField(body, 'tx');
     const decision =
       body['decision'] === 'commit'
-        ? state.decide(tx, { kind: 'commit', summary: summaryOf(body['summary']) })
+        ? state.decide(tx, {
+            kind: 'commit',
+            summary: summaryOf(body['summary']),
+            effects: effectsOf(body['effects']),
+          })
         : state.decide(tx, { kind: 'abort', reason: stringField(body, 'reason') });
     crashPoint('controller.after-decide');
     return { decision };
@@ -160,6 +164,18 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
     const tx = integerField(jsonBody(request), 'tx');
     return { decision: state.inquire(tx, Date.now(), options.transactionTimeoutMillis) };
   });
+}
+
+/** Participant alias → encoded effects text. */
+function effectsOf(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ShoalError('BAD_REQUEST', "a commit needs the participants' effects");
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (!entries.every(([, text]) => typeof text === 'string')) {
+    throw new ShoalError('BAD_REQUEST', 'effects must be encoded text per participant');
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 function summaryOf(value: unknown): TransactionSummary {

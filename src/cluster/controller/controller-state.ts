@@ -28,9 +28,17 @@ export interface TransactionSummary {
   readonly rowsWritten: number;
 }
 
-/** A transaction's record with the summary its coordinator sent at commit. */
+/** A transaction's record with the summary and effects its coordinator sent at commit. */
 export interface StoredTransaction extends TransactionRecord {
   readonly summary: TransactionSummary | null;
+  /** Each participant's commit effects (encodeEffects text), by alias; {} until committed. */
+  readonly effects: Readonly<Record<string, string>>;
+}
+
+/** What a commit request records beside the decision. */
+export interface CommitRecord {
+  readonly summary: TransactionSummary;
+  readonly effects: Readonly<Record<string, string>>;
 }
 
 export interface ControllerStateOptions {
@@ -85,6 +93,7 @@ export class ControllerState {
       this.putTransaction({
         ...beginTransaction(id, coordinator, participants, nowMillis),
         summary: null,
+        effects: {},
       });
       return { id, owners };
     });
@@ -94,13 +103,13 @@ export class ControllerState {
   decide(
     id: number,
     request:
-      | { readonly kind: 'commit'; readonly summary: TransactionSummary }
+      | ({ readonly kind: 'commit' } & CommitRecord)
       | { readonly kind: 'abort'; readonly reason: string },
   ): Decision {
     return this.db.transactionSync(() => {
       const record = this.transaction(id);
       const outcome = decideTransaction(record, request);
-      this.keep(outcome, request.kind === 'commit' ? request.summary : null);
+      this.keep(outcome, request.kind === 'commit' ? request : null);
       return outcome.decision;
     });
   }
@@ -145,10 +154,14 @@ export class ControllerState {
     await this.env.close();
   }
 
-  private keep(outcome: TransactionOutcome, summary: TransactionSummary | null): void {
+  private keep(outcome: TransactionOutcome, commit: CommitRecord | null): void {
     if (!outcome.changed || outcome.record === undefined) return;
     const previous = this.transaction(outcome.record.id);
-    this.putTransaction({ ...outcome.record, summary: summary ?? previous?.summary ?? null });
+    this.putTransaction({
+      ...outcome.record,
+      summary: commit?.summary ?? previous?.summary ?? null,
+      effects: commit?.effects ?? previous?.effects ?? {},
+    });
   }
 
   private place(

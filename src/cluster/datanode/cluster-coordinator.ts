@@ -20,9 +20,13 @@ import type { Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { PeerClient } from '../internal-peer.ts';
 import { decodeFragment } from './fragment-wire.ts';
-import { prepareStatement, rowsOfValue } from './participant-routes.ts';
+import { preparedAnswer, prepareStatement, rowsOfValue } from './participant-routes.ts';
+import type { PreparedAnswer } from './participant-routes.ts';
 import { statementAccess } from './statement-access.ts';
 import type { Access } from './statement-access.ts';
+
+/** A participant's answer to a prepare, with its alias. */
+type ParticipantAnswer = PreparedAnswer & { readonly alias: string };
 
 export interface CoordinatorOptions {
   readonly alias: string;
@@ -165,16 +169,21 @@ export class ClusterCoordinator {
                 parts.map((p) => p[i] as Column),
               ),
             );
+      const tx = String(begun.tx);
       // This node's own share is prepared in process: no encoding, no HTTP.
       if (owner === this.options.alias) {
-        return (await append(this.options.store.preparing(String(begun.tx)), db, table, joined))
-          .rowsWritten;
+        const effects = await append(this.options.store.preparing(tx), db, table, joined);
+        return { alias: owner, ...preparedAnswer(this.options.store, tx, effects.rowsWritten) };
       }
       const frame = columnsToFrame(
         joined.map((column, i) => ({ name: `c${i}`, column })),
-        { tx: String(begun.tx), db, table },
+        { tx, db, table },
       );
-      return this.peer(owner).binary('/internal/prepare-append', concatBytes(encodeFrame(frame)));
+      const answer = await this.peer(owner).binary(
+        '/internal/prepare-append',
+        concatBytes(encodeFrame(frame)),
+      );
+      return { alias: owner, ...(JSON.parse(new TextDecoder().decode(answer)) as PreparedAnswer) };
     });
     const rows = columns[0] === undefined ? 0 : rowsOf(columns[0]);
     await this.complete(begun.tx, begun.participants, prepares, {
@@ -190,18 +199,25 @@ export class ClusterCoordinator {
   private async broadcast(text: string, index: number, statement: Statement): Promise<Value> {
     const begun = await this.begin(null, null, []);
     const { store, functions } = this.options;
+    const tx = String(begun.tx);
     const prepares = begun.participants.map(async (alias) =>
       alias === this.options.alias
         ? {
-            rows: rowsOfValue(
-              await prepareStatement(store, functions, String(begun.tx), text, index),
+            alias,
+            ...preparedAnswer(
+              store,
+              tx,
+              rowsOfValue(await prepareStatement(store, functions, tx, text, index)),
             ),
           }
-        : this.peer(alias).json<{ rows: number }>('/internal/prepare-statement', {
-            tx: String(begun.tx),
-            text,
-            index,
-          }),
+        : {
+            alias,
+            ...(await this.peer(alias).json<PreparedAnswer>('/internal/prepare-statement', {
+              tx,
+              text,
+              index,
+            })),
+          },
     );
     const results = await this.complete(begun.tx, begun.participants, prepares, {
       kind: statement.kind,
@@ -215,18 +231,22 @@ export class ClusterCoordinator {
   }
 
   /** Waits for every prepare, records the decision, then publishes or discards. */
-  private async complete<T>(
+  private async complete(
     tx: number,
     participants: readonly string[],
-    prepares: readonly Promise<T>[],
+    prepares: readonly Promise<ParticipantAnswer>[],
     summary: { kind: string; db: string; table: string; rowsWritten: number },
-  ): Promise<T[]> {
+  ): Promise<ParticipantAnswer[]> {
     const settled = await Promise.allSettled(prepares);
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     crashPoint('coordinator.after-prepare');
+    // The commit decision carries each participant's effects: what replication will ship.
+    const effects = Object.fromEntries(
+      settled.flatMap((s) => (s.status === 'fulfilled' ? [[s.value.alias, s.value.effects]] : [])),
+    );
     const request =
       failure === undefined
-        ? { tx, decision: 'commit', summary }
+        ? { tx, decision: 'commit', summary, effects }
         : { tx, decision: 'abort', reason: reasonOf(failure.reason) };
     const { decision } = await this.options.controller.json<{ decision: string }>(
       '/internal/decide',
@@ -250,7 +270,7 @@ export class ClusterCoordinator {
         `transaction ${tx} was aborted, nothing was written: ${reasonOf(failure?.reason)}`,
       );
     }
-    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+    return settled.map((s) => (s as PromiseFulfilledResult<ParticipantAnswer>).value);
   }
 
   private async begin(

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isShoalError } from '../../core/errors.ts';
 import { daysFromCivil } from '../../core/types/calendar.ts';
 import { columnFromValues } from '../../core/types/column-ops.ts';
-import { checksumColumns, formatChecksum } from '../../storage/index.ts';
+import { checksumColumns, decodeEffects, formatChecksum } from '../../storage/index.ts';
 import { parseStatements } from '../../query/parser.ts';
 import { valueToJson } from '../../query/value-json.ts';
 import type { Value } from '../../query/value.ts';
@@ -97,6 +97,27 @@ describe('a cluster of two data nodes', () => {
     expect(isShoalError(unknown, 'UNKNOWN_FUNCTION')).toBe(true);
   });
 
+  it("records every participant's commit effects with the decision", async () => {
+    await run(`insert into ${T} values (\`E, 2023.01.01, 5), (\`E, 2023.01.02, 6)`);
+    const last = cluster.controller.committedTransactions().at(-1);
+    expect(last?.summary).toMatchObject({
+      kind: 'APPEND',
+      db: 'dfs://d',
+      table: 't',
+      rowsWritten: 2,
+    });
+    const effects = Object.entries(last?.effects ?? {}).map(
+      ([alias, text]) => [alias, decodeEffects(text)] as const,
+    );
+    expect(effects.map(([alias]) => alias).sort()).toEqual([...(last?.participants ?? [])].sort());
+    expect(effects.reduce((n, [, e]) => n + e.rowsWritten, 0)).toBe(2);
+    for (const [, e] of effects) {
+      expect(e.kind).toBe('APPEND');
+      expect(e.changes.some((c) => c.kind === 'add-segments')).toBe(true);
+    }
+    await run(`delete from ${T} where sym = \`E`);
+  });
+
   it('keeps a partition on the node that first received it', async () => {
     const before = [localRows(0), localRows(1)];
     await run(`insert into ${T} values (\`A, 2023.01.01, 10), (\`B, 2023.01.02, 20)`);
@@ -132,6 +153,7 @@ describe('a cluster of two data nodes', () => {
         tx: begun.tx,
         decision: 'commit',
         summary: { kind: 'APPEND', db: 'dfs://d', table: 't', rowsWritten: 1 },
+        effects: {},
       });
       await node.resolvePrepared();
       expect(node.store.preparedTransactions()).toEqual([]);

@@ -14,7 +14,7 @@ import type { Fragment } from '../../query/select-fragment.ts';
 import { QuerySession } from '../../query/session.ts';
 import { readingContext } from '../../query/statement-context.ts';
 import type { Value } from '../../query/value.ts';
-import { append } from '../../storage/index.ts';
+import { append, encodeEffects } from '../../storage/index.ts';
 import type { Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import { integerField, jsonBody, stringField } from '../internal-peer.ts';
@@ -59,6 +59,19 @@ export async function prepareStatement(
   return session.execute(statementAt(text, index));
 }
 
+/** What a participant answers a prepare with: rows, and the effects publishing will have. */
+export interface PreparedAnswer {
+  readonly rows: number;
+  /** encodeEffects text of the prepared write ('' when it changed nothing). */
+  readonly effects: string;
+}
+
+/** The answer for a write just prepared under `tx` on `store`. */
+export function preparedAnswer(store: Store, tx: string, rows: number): PreparedAnswer {
+  const effects = store.preparedEffects(tx);
+  return { rows, effects: effects === undefined ? '' : encodeEffects(effects) };
+}
+
 /** The row count a write statement returns (0 for DDL). */
 export function rowsOfValue(value: Value): number {
   return value.kind === 'scalar' && typeof value.value === 'bigint' ? Number(value.value) : 0;
@@ -81,19 +94,20 @@ export function registerParticipantRoutes(
       columns.map((c) => c.column),
     );
     crashPoint('datanode.after-prepare');
-    return { rows: effects.rowsWritten };
+    return preparedAnswer(store, tx, effects.rowsWritten);
   });
   app.post('/internal/prepare-statement', async (request) => {
     const body = jsonBody(request);
+    const tx = stringField(body, 'tx');
     const value = await prepareStatement(
       store,
       functions,
-      stringField(body, 'tx'),
+      tx,
       stringField(body, 'text'),
       integerField(body, 'index'),
     );
     crashPoint('datanode.after-prepare');
-    return { rows: rowsOfValue(value) };
+    return preparedAnswer(store, tx, rowsOfValue(value));
   });
   app.post('/internal/publish', async (request) => {
     await store.publish(stringField(jsonBody(request), 'tx'));
