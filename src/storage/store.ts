@@ -311,7 +311,9 @@ export class Store implements Writer {
    */
   preparedEffects(transaction: string): CommitEffects | undefined {
     const held = this.transactions.get(transaction);
-    return held === undefined ? undefined : { ...effectsOf(held.record.plan, 0), prepared: transaction };
+    return held === undefined
+      ? undefined
+      : { ...effectsOf(held.record.plan, 0), prepared: transaction };
   }
 
   /** Where `transaction` stands here ('published' only within the remembered window). */
