@@ -17,6 +17,7 @@ import {
 import { newClusterSecretText } from '../cluster/config/cluster-secret.ts';
 import { parseHostPort } from '../cluster/config/config-values.ts';
 import { renderNodesFile, renderSettingsFile } from '../cluster/config/render-config.ts';
+import type { Setting } from '../cluster/config/render-config.ts';
 import { resolveClusterConfig } from '../cluster/config/resolve-cluster-config.ts';
 import { makeDirsDurably, writeFileDurably } from '../storage/durable-write.ts';
 import { nodeStorageFs } from '../storage/storage-fs.ts';
@@ -36,6 +37,60 @@ export interface InitClusterOptions {
   readonly port?: number;
   readonly adminPassword?: string;
   readonly host?: string;
+  /** Make the cluster a replication master or slave (SPEC §2). */
+  readonly replication?: InitReplication;
+  /** More controller.cfg lines (key, value text), e.g. channel settings. */
+  readonly controllerSettings?: readonly Setting[];
+  /** More cluster.cfg lines (key, value text). */
+  readonly clusterSettings?: readonly Setting[];
+}
+
+/** The replication role `init` writes: a master, or a slave of the master at `masterCtl`. */
+export type InitReplication =
+  | { readonly mode: 'master'; readonly slaves?: number }
+  | {
+      readonly mode: 'slave';
+      /** host:port of the master's controller. */
+      readonly masterCtl: string;
+      /** The master's user and password the slave pulls as (default: admin, this admin password). */
+      readonly masterUser?: string;
+      readonly masterPassword?: string;
+      /** The slave-side user that replays tasks (default: admin, this admin password). */
+      readonly executionUser?: string;
+      readonly executionPassword?: string;
+    };
+
+/** The controller.cfg and cluster.cfg lines of a replication role. */
+function replicationLines(
+  replication: InitReplication | undefined,
+  adminPassword: string,
+): { controller: Setting[]; cluster: Setting[] } {
+  if (replication === undefined) return { controller: [], cluster: [] };
+  if (replication.mode === 'master') {
+    return {
+      controller:
+        replication.slaves === undefined
+          ? []
+          : [['clusterReplicationSlaveNum', replication.slaves]],
+      cluster: [['clusterReplicationMode', 'master']],
+    };
+  }
+  const masterCtl = parseHostPort(replication.masterCtl);
+  if (masterCtl === undefined) {
+    throw invalid(`--master-ctl ${replication.masterCtl} is not allowed; use host:port of the master's controller`);
+  }
+  return {
+    controller: [
+      ['clusterReplicationMasterCtl', masterCtl],
+      ['clusterReplicationMasterUsername', replication.masterUser ?? 'admin'],
+      ['clusterReplicationMasterPassword', replication.masterPassword ?? adminPassword],
+    ],
+    cluster: [
+      ['clusterReplicationMode', 'slave'],
+      ['clusterReplicationExecutionUsername', replication.executionUser ?? 'admin'],
+      ['clusterReplicationExecutionPassword', replication.executionPassword ?? adminPassword],
+    ],
+  };
 }
 
 /** The cluster `initCluster` created. */
@@ -65,16 +120,22 @@ export async function initCluster(options: InitClusterOptions): Promise<InitClus
     port: port + i + 1,
     alias: `dn${i + 1}`,
   }));
+  const password = options.adminPassword ?? DEFAULT_ADMIN_PASSWORD;
+  const roles = replicationLines(options.replication, password);
   const texts = {
     controllerCfg: renderSettingsFile(CONTROLLER_CFG, [
       ['mode', 'controller'],
       ['localSite', controller],
+      ...roles.controller,
+      ...(options.controllerSettings ?? []),
     ]),
-    clusterCfg: renderSettingsFile(CLUSTER_CFG, []),
+    clusterCfg: renderSettingsFile(CLUSTER_CFG, [
+      ...roles.cluster,
+      ...(options.clusterSettings ?? []),
+    ]),
     clusterNodes: renderNodesFile(controller, dataNodes),
   };
   resolveClusterConfig(texts, { dir }); // what we write must load: fail before writing
-  const password = options.adminPassword ?? DEFAULT_ADMIN_PASSWORD;
   const adminHash = `${await hashPassword(password)}\n`;
   await makeDirsDurably(nodeStorageFs, dir, new Set());
   const files: [string, string, StorageFs][] = [
@@ -104,6 +165,42 @@ export interface ClusterInitArguments {
   readonly port?: string;
   readonly adminPassword?: string;
   readonly host?: string;
+  readonly mode?: string;
+  readonly slaves?: string;
+  readonly masterCtl?: string;
+  readonly masterUser?: string;
+  readonly masterPassword?: string;
+  readonly execUser?: string;
+  readonly execPassword?: string;
+}
+
+/** The replication role the flags ask for (INVALID_ARGUMENT for a bad combination). */
+function replicationOf(args: ClusterInitArguments): InitReplication | undefined {
+  switch (args.mode) {
+    case undefined:
+      if (args.masterCtl !== undefined || args.slaves !== undefined) {
+        throw invalid('--master-ctl and --slaves need --mode slave or --mode master');
+      }
+      return undefined;
+    case 'master':
+      return args.slaves === undefined
+        ? { mode: 'master' }
+        : { mode: 'master', slaves: parseFlagInteger('--slaves', args.slaves) };
+    case 'slave':
+      if (args.masterCtl === undefined) {
+        throw invalid("--mode slave needs --master-ctl HOST:PORT (the master's controller)");
+      }
+      return {
+        mode: 'slave',
+        masterCtl: args.masterCtl,
+        ...(args.masterUser === undefined ? {} : { masterUser: args.masterUser }),
+        ...(args.masterPassword === undefined ? {} : { masterPassword: args.masterPassword }),
+        ...(args.execUser === undefined ? {} : { executionUser: args.execUser }),
+        ...(args.execPassword === undefined ? {} : { executionPassword: args.execPassword }),
+      };
+    default:
+      throw invalid(`--mode ${args.mode} is not allowed; use master or slave`);
+  }
 }
 
 /** `shoal cluster init`: parses the flags, creates the cluster and prints what it made. */
@@ -111,6 +208,7 @@ export async function runClusterInit(
   args: ClusterInitArguments,
   out: { write(text: string): unknown },
 ): Promise<InitClusterResult> {
+  const replication = replicationOf(args);
   const result = await initCluster({
     dir: args.dir,
     ...(args.datanodes === undefined
@@ -119,6 +217,7 @@ export async function runClusterInit(
     ...(args.port === undefined ? {} : { port: parseFlagInteger('--port', args.port) }),
     ...(args.adminPassword === undefined ? {} : { adminPassword: args.adminPassword }),
     ...(args.host === undefined ? {} : { host: args.host }),
+    ...(replication === undefined ? {} : { replication }),
   });
   out.write(describeInit(result));
   return result;

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { isShoalError } from '../core/errors.ts';
 import { runClusterInit } from './cluster-init.ts';
+import type { ClusterInitArguments } from './cluster-init.ts';
 import { runClusterStart } from './cluster-start.ts';
 import { runClusterStop } from './cluster-stop.ts';
 import { runDemo } from './demo-command.ts';
@@ -64,14 +65,16 @@ cluster
   .option('--port <p>', 'controller port; data nodes take the next ports (default 8900)')
   .option('--admin-password <pw>', 'the admin password (default 123456, loopback only)')
   .option('--host <host>', 'the address every node listens on (default 127.0.0.1)')
-  .action(
-    async (
-      dir: string,
-      options: { datanodes?: string; port?: string; adminPassword?: string; host?: string },
-    ) => {
-      await runClusterInit({ dir, ...options }, process.stdout);
-    },
-  );
+  .option('--mode <mode>', 'replication role: master or slave (default: none)')
+  .option('--slaves <n>', 'master: most slaves served (clusterReplicationSlaveNum, default 2)')
+  .option('--master-ctl <host:port>', "slave: the master cluster's controller")
+  .option('--master-user <user>', 'slave: the master user it pulls as (default admin)')
+  .option('--master-password <pw>', 'slave: that user\'s password (default: --admin-password)')
+  .option('--exec-user <user>', 'slave: the user that replays tasks (default admin)')
+  .option('--exec-password <pw>', 'slave: that user\'s password (default: --admin-password)')
+  .action(async (dir: string, options: ClusterInitArguments) => {
+    await runClusterInit({ ...options, dir }, process.stdout);
+  });
 
 cluster
   .command('start')

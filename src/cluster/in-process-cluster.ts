@@ -3,6 +3,7 @@
 // the same services the real processes run. Crash tests use real processes (test/); this
 // is for the logic of placement, two-phase commit and distributed queries.
 
+import { controllerReplicationFunctions } from '../replication/replication-functions.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -86,6 +87,7 @@ export async function startInProcessCluster(options: {
       cluster: { controller: controllerAddress, dataNodes: dataNodeAddresses },
       dataNodes: dataNodeAddresses.map((a) => a.alias),
       transactionTimeoutMillis: options.transactionTimeoutMillis ?? 60_000,
+      replicationFunctions: controllerReplicationFunctions('none', new Map()),
     }),
   );
   const dataNodes: DataNode[] = [];

@@ -3,6 +3,7 @@
 // coordinator behind the public API). The process runtime (process/) runs them.
 
 import path from 'node:path';
+import { ShoalError } from '../core/errors.ts';
 import { registerPublicApi } from '../net/public-api.ts';
 import { checkDefaultAdminPassword, MAX_SESSIONS, readAdminHash } from './auth/index.ts';
 import type { ClusterConfig } from './config/index.ts';
@@ -14,6 +15,16 @@ import { dataNodeEngine } from './datanode/data-node-engine.ts';
 import { guardInternalRoutes } from './internal-peer.ts';
 import type { PeerAddress } from './internal-peer.ts';
 import type { NodeService, NodeServices } from './process/node-service.ts';
+import type { ReplicationMode } from './config/cluster-config.ts';
+import type { ControllerFunction } from './rpc.ts';
+import { MasterReplication } from '../replication/master-service.ts';
+import { registerMasterRoutes } from '../replication/master-routes.ts';
+import { controllerReplicationFunctions } from '../replication/replication-functions.ts';
+import { TaskDataFiles } from '../replication/task-data-files.ts';
+import { SlaveReplication } from '../replication/slave-service.ts';
+import type { SlaveSettings } from '../replication/slave-service.ts';
+import { slaveFunctions } from '../replication/slave-functions.ts';
+import type { ControllerSettings } from './config/config-keys.ts';
 
 /** How often a data node asks the controller about prepared transactions. */
 const RECOVERY_INTERVAL_MILLIS = 1000;
@@ -46,6 +57,32 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
     await state.close();
     throw error;
   }
+  const sources = context.cluster.dataNodes.map(addressOf);
+  const master =
+    context.cluster.replicationMode === 'master'
+      ? new MasterReplication(
+          state,
+          {
+            slaveNum: config.settings.clusterReplicationSlaveNum,
+            chunkSize: config.settings.clusterReplicationChunkSize,
+            intervalMillis: config.settings.clusterReplicationIntervalMillis,
+            intervalOpers: config.settings.clusterReplicationIntervalOpers,
+          },
+          sources,
+        )
+      : undefined;
+  const slave =
+    context.cluster.replicationMode === 'slave'
+      ? new SlaveReplication(
+          state,
+          slaveSettings(config.settings, context.cluster),
+          addressOf(context.cluster.controller),
+          sources,
+          context.secret,
+          context.logger,
+        )
+      : undefined;
+  const replication = replicationRole(context.cluster.replicationMode, master, slave);
   let closeForwarding = async (): Promise<void> => undefined;
   return {
     register: (app) => {
@@ -64,10 +101,15 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
         },
         dataNodes: context.cluster.dataNodes.map((n) => n.alias),
         transactionTimeoutMillis: config.settings.transactionTimeoutMillis,
+        ...(master === undefined ? {} : { master }),
+        ...(slave === undefined ? {} : { slave }),
+        replicationFunctions: replication.functions,
       });
+      if (master !== undefined) registerMasterRoutes(app, state, master);
     },
-    start: async () => undefined,
+    start: async () => slave?.start(),
     stop: async () => {
+      await slave?.stop();
       await closeForwarding();
       await state.close();
     },
@@ -75,6 +117,7 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
 };
 
 const dataNode: NodeServices['dataNode'] = async (config, context): Promise<NodeService> => {
+  if (config.role !== 'datanode') throw new Error('the data node service runs on data nodes');
   const node = await DataNode.open({
     alias: config.alias,
     dataDir: context.dataDir,
@@ -83,6 +126,23 @@ const dataNode: NodeServices['dataNode'] = async (config, context): Promise<Node
     dataNodes: context.cluster.dataNodes.map(addressOf),
     requestTimeoutMillis: config.settings.requestTimeoutMillis,
     recoveryIntervalMillis: RECOVERY_INTERVAL_MILLIS,
+    replicationMode: context.cluster.replicationMode,
+    ...(context.cluster.replicationMode === 'master'
+      ? {
+          taskData: new TaskDataFiles(
+            config.settings.clusterReplicationWorkDir,
+            config.settings.clusterReplicationSyncPersistence,
+          ),
+        }
+      : {}),
+    ...(context.cluster.replicationMode === 'slave'
+      ? {
+          slaveExecution: {
+            user: config.settings.clusterReplicationExecutionUsername,
+            workerNum: config.settings.clusterReplicationWorkerNum,
+          },
+        }
+      : {}),
   });
   return {
     register: (app) => {
@@ -94,6 +154,41 @@ const dataNode: NodeServices['dataNode'] = async (config, context): Promise<Node
     stop: () => node.stop(),
   };
 };
+
+/** The replication functions of a controller of `mode`. */
+function replicationRole(
+  mode: ReplicationMode,
+  master: MasterReplication | undefined,
+  slave: SlaveReplication | undefined,
+): { readonly functions: Map<string, ControllerFunction> } {
+  const own =
+    master?.functions() ??
+    (slave === undefined ? new Map<string, ControllerFunction>() : slaveFunctions(slave));
+  return { functions: controllerReplicationFunctions(mode, own) };
+}
+
+/** A slave controller's replication settings; INVALID_CONFIG names what is missing. */
+function slaveSettings(settings: ControllerSettings, cluster: ClusterConfig): SlaveSettings {
+  const masterCtl = settings.clusterReplicationMasterCtl;
+  const password = settings.clusterReplicationMasterPassword;
+  if (masterCtl === undefined || password === undefined) {
+    throw new ShoalError(
+      'INVALID_CONFIG',
+      'a slave cluster (clusterReplicationMode=slave) needs clusterReplicationMasterCtl and clusterReplicationMasterPassword in controller.cfg',
+    );
+  }
+  const first = cluster.dataNodes[0];
+  return {
+    masterCtl,
+    masterUser: settings.clusterReplicationMasterUsername,
+    masterPassword: password,
+    queueCount: settings.clusterReplicationQueue,
+    workerNum: first?.settings.clusterReplicationWorkerNum ?? 4,
+    dbScope: settings.slaveReplicationDBScope ?? null,
+    retryInitialMillis: settings.clusterReplicationRetryInitialMillis,
+    retryMaxMillis: settings.clusterReplicationRetryMaxMillis,
+  };
+}
 
 /** The services `shoal node` runs, by role. */
 export const NODE_SERVICES: NodeServices = { controller, dataNode };

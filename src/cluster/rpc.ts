@@ -82,9 +82,19 @@ export function rpcFunction(peers: ReadonlyMap<string, PeerClient>): FunctionDef
           `there is no node ${target}; known: ${[...peers.keys()].join(', ')}`,
         );
       }
-      return decodeValue(await peer.binary('/internal/rpc', encodeCall({ user, name, args })));
+      return callPeer(peer, user, name, args);
     },
   };
+}
+
+/** Calls `name(args…)` on `peer` (a node's rpc route) as `user`; its value. */
+export async function callPeer(
+  peer: PeerClient,
+  user: string,
+  name: string,
+  args: readonly Value[],
+): Promise<Value> {
+  return decodeValue(await peer.binary('/internal/rpc', encodeCall({ user, name, args })));
 }
 
 /** Runs `name` from `functions` (the controller's), or UNKNOWN_FUNCTION naming what exists. */

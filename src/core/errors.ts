@@ -53,6 +53,18 @@ export const ERROR_CODES = {
   BAD_REQUEST: 'S00802',
   /** A distributed transaction was aborted (its data is wholly absent); the reason follows. */
   TRANSACTION_ABORTED: 'S00803',
+  /** A replication function on a cluster whose replication is not configured (names the key). */
+  REPLICATION_NOT_ENABLED: 'S01001',
+  /** Writing a replicated database on a slave (S01023 in DolphinDB). */
+  REPLICATED_READ_ONLY: 'S01023',
+  /** A master-only function on a slave, or the reverse (S01024 in DolphinDB). */
+  REPLICATION_WRONG_ROLE: 'S01024',
+  /** A slave asked for tasks the master no longer holds: it needs a full resync. */
+  RESYNC_REQUIRED: 'S01030',
+  /** The master serves clusterReplicationSlaveNum slaves already, or refuses writes at capacity. */
+  REPLICATION_REFUSED: 'S01031',
+  /** A replication task's data is missing or fails its checksum on the master. */
+  TASK_DATA_MISSING: 'S01032',
 } as const;
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;

@@ -44,3 +44,15 @@ export const MAX_HASH_BUCKETS = 65_536;
 
 /** Rows a query may return (its result is held in memory): past it, filter or use LIMIT. */
 export const MAX_RESULT_ROWS = 50_000_000;
+
+/** Tasks one pull may look at or return: bounds a pull answer's size and the master's work. */
+export const MAX_PULL_TASKS = 1000;
+
+/** Longest a master holds a pull open: a slave hears a heartbeat at least this often. */
+export const MAX_PULL_WAIT_MILLIS = 10_000;
+
+/** Truncated tasks getMasterReplicationStatus still shows (SPEC §5: the latest 10,000). */
+export const MAX_STATUS_FINISHED_TASKS = 10_000;
+
+/** Tasks in one replication group: bounds what a slave runs at once between two barriers. */
+export const MAX_GROUP_TASKS = 1024;

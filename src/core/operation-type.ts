@@ -34,3 +34,8 @@ export type CommitKind = OperationType | 'COMPACT';
 export function isDataOperation(kind: CommitKind): boolean {
   return kind === 'APPEND' || kind === 'UPSERT' || kind === 'SQL_UPDATE' || kind === 'SQL_DELETE';
 }
+
+/** True when `name` is one of the operation types of SPEC §6. */
+export function isOperationType(name: string): name is OperationType {
+  return (OPERATION_TYPES as readonly string[]).includes(name);
+}

@@ -30,6 +30,12 @@ export const HTTP_STATUS_BY_KIND: { readonly [K in ErrorCodeName]: number } = {
   USER_EXISTS: 409,
   LOCK_TIMEOUT: 409,
   TRANSACTION_ABORTED: 409,
+  REPLICATION_NOT_ENABLED: 400,
+  REPLICATION_WRONG_ROLE: 400,
+  REPLICATED_READ_ONLY: 403,
+  RESYNC_REQUIRED: 409,
+  REPLICATION_REFUSED: 409,
+  TASK_DATA_MISSING: 404,
   NODE_UNAVAILABLE: 503,
   // A closed store means the node is shutting down: like a node that is down, worth a retry.
   STORE_CLOSED: 503,

@@ -147,6 +147,32 @@ export const CONFIG_KEYS = {
     default: { kind: 'unset', note: 'none; a slave cluster must set it' },
     meaning: 'host:port of a controller of the master cluster',
   },
+  clusterReplicationMasterUsername: {
+    place: 'controller',
+    type: { kind: 'string' },
+    default: { kind: 'value', value: 'admin' },
+    meaning:
+      'user of the master cluster (with ADMIN) the slave controller logs in as to pull tasks',
+  },
+  clusterReplicationMasterPassword: {
+    place: 'controller',
+    type: { kind: 'string' },
+    default: { kind: 'unset', note: 'none; a slave cluster must set it' },
+    meaning: 'password of clusterReplicationMasterUsername on the master cluster',
+    secret: true,
+  },
+  clusterReplicationRetryInitialMillis: {
+    place: 'controller',
+    type: { kind: 'integer', min: 1, max: 3_600_000 },
+    default: { kind: 'value', value: 1000 },
+    meaning: 'first delay before a failed replication task runs again (doubles each failure)',
+  },
+  clusterReplicationRetryMaxMillis: {
+    place: 'controller',
+    type: { kind: 'integer', min: 1, max: 3_600_000 },
+    default: { kind: 'value', value: 60_000 },
+    meaning: 'longest delay between two runs of a failing replication task',
+  },
   clusterReplicationExecutionUsername: {
     place: 'datanode',
     type: { kind: 'string' },

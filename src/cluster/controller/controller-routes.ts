@@ -13,6 +13,10 @@ import { registerRpcRoute, runControllerFunction } from '../rpc.ts';
 import type { ControllerFunction } from '../rpc.ts';
 import { integerField, jsonBody, stringField, stringsField } from '../internal-peer.ts';
 import type { ControllerState, TransactionSummary } from './controller-state.ts';
+import type { MasterReplication } from '../../replication/master-service.ts';
+import type { TaskDataRef } from '../../replication/master-log.ts';
+import type { SlaveReplication } from '../../replication/slave-service.ts';
+import { requireAdmin } from '../../replication/master-routes.ts';
 
 export interface ControllerRouteOptions {
   readonly state: ControllerState;
@@ -21,6 +25,12 @@ export interface ControllerRouteOptions {
   /** Aliases of the cluster's data nodes, in cluster.nodes order. */
   readonly dataNodes: readonly string[];
   readonly transactionTimeoutMillis: number;
+  /** On a replication master: records tasks with commit decisions. */
+  readonly master?: MasterReplication;
+  /** On a replication slave: records applied tasks with commit decisions. */
+  readonly slave?: SlaveReplication;
+  /** The replication functions of this controller's role (ADMIN only), by name. */
+  readonly replicationFunctions: ReadonlyMap<string, ControllerFunction>;
 }
 
 /** Registers the controller's internal routes on `app`. */
@@ -28,7 +38,7 @@ export function registerControllerRoutes(
   app: FastifyInstance,
   options: ControllerRouteOptions,
 ): void {
-  registerSessionRoutes(app, options.state);
+  registerSessionRoutes(app, options.state, options.slave);
   registerTransactionRoutes(app, options);
   const functions = new Map<string, ControllerFunction>([
     [
@@ -37,10 +47,18 @@ export function registerControllerRoutes(
     ],
     ['getClusterPerf', () => clusterPerf(options.cluster)],
   ]);
-  registerRpcRoute(app, (_user, name, args) => runControllerFunction(functions, name, args));
+  for (const [name, f] of options.replicationFunctions) functions.set(name, f);
+  registerRpcRoute(app, (user, name, args) => {
+    if (options.replicationFunctions.has(name)) requireAdmin(options.state, user, name);
+    return runControllerFunction(functions, name, args);
+  });
 }
 
-function registerSessionRoutes(app: FastifyInstance, state: ControllerState): void {
+function registerSessionRoutes(
+  app: FastifyInstance,
+  state: ControllerState,
+  slave: SlaveReplication | undefined,
+): void {
   app.post('/internal/login', async (request) => {
     const body = jsonBody(request);
     const session = await state.sessions.login(
@@ -69,8 +87,25 @@ function registerSessionRoutes(app: FastifyInstance, state: ControllerState): vo
     if (record === undefined)
       throw new ShoalError('SESSION_EXPIRED', `user ${user} no longer exists; log in again`);
     requireAccess(record, accessNeed(body));
+    const privilege = body['privilege'];
+    if (
+      slave !== undefined &&
+      body['replication'] !== true &&
+      (privilege === 'DB_WRITE' || privilege === 'DB_DDL') &&
+      slave.replicates(stringField(body, 'object'))
+    ) {
+      throw new ShoalError(
+        'REPLICATED_READ_ONLY',
+        `database ${stringField(body, 'object')} is replicated from the master cluster and is read-only here: write to the master`,
+      );
+    }
     return {};
   });
+  if (slave !== undefined) {
+    app.post('/internal/replication/applied', async (request) => ({
+      applied: slave.applied(integerField(jsonBody(request), 'taskId')),
+    }));
+  }
 }
 
 /** A user administration call from a data node, on behalf of `caller`. */
@@ -139,6 +174,7 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
       tx: id,
       owners: Object.fromEntries(owners),
       participants: state.transaction(id)?.participants ?? [],
+      replicated: db !== null && options.master?.replicates(db) === true,
     };
   });
   app.post('/internal/decide', async (request) => {
@@ -146,12 +182,9 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
     const tx = integerField(body, 'tx');
     const decision =
       body['decision'] === 'commit'
-        ? state.decide(tx, {
-            kind: 'commit',
-            summary: summaryOf(body['summary']),
-            effects: effectsOf(body['effects']),
-          })
+        ? commitDecision(options, tx, body)
         : state.decide(tx, { kind: 'abort', reason: stringField(body, 'reason') });
+    options.master?.notify();
     crashPoint('controller.after-decide');
     return { decision };
   });
@@ -164,6 +197,45 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
     const tx = integerField(jsonBody(request), 'tx');
     return { decision: state.inquire(tx, Date.now(), options.transactionTimeoutMillis) };
   });
+}
+
+/**
+ * Records a commit. On a master the task is recorded with it; on a slave, a commit that
+ * applies replication task N records N as applied — or aborts when N was applied already
+ * (exactly once, SPEC §7.3.4): both in the decision's LMDB transaction.
+ */
+function commitDecision(
+  options: ControllerRouteOptions,
+  tx: number,
+  body: Record<string, unknown>,
+): string {
+  const { state, master, slave } = options;
+  const commit = {
+    kind: 'commit' as const,
+    summary: summaryOf(body['summary']),
+    effects: effectsOf(body['effects']),
+  };
+  const taskId = body['replicationTaskId'];
+  if (typeof taskId === 'number' && slave !== undefined) {
+    return state.atomically(() =>
+      slave.applied(taskId)
+        ? state.decide(tx, {
+            kind: 'abort',
+            reason: `replication task ${taskId} was applied already`,
+          })
+        : state.decide(tx, commit, (record) => slave.markApplied(taskId, record.id)),
+    );
+  }
+  return state.decide(tx, commit, (record) =>
+    master?.recordCommit(record, taskDataOf(body['taskData']), Date.now()),
+  );
+}
+
+/** The size and checksum of a commit's task data file, when its coordinator wrote one. */
+function taskDataOf(value: unknown): TaskDataRef | null {
+  if (value === undefined || value === null) return null;
+  const record = value as Record<string, unknown>;
+  return { bytes: integerField(record, 'bytes'), crc32: integerField(record, 'crc32') };
 }
 
 /** Participant alias → encoded effects text. */

@@ -99,19 +99,37 @@ export class ControllerState {
     });
   }
 
-  /** The coordinator's commit or abort; the recorded decision (which never changes). */
+  /**
+   * The coordinator's commit or abort; the recorded decision (which never changes).
+   * `onCommitted` runs inside the same LMDB transaction when this call commits the
+   * transaction (replication records its task there: atomically with the decision).
+   */
   decide(
     id: number,
     request:
       | ({ readonly kind: 'commit' } & CommitRecord)
       | { readonly kind: 'abort'; readonly reason: string },
+    onCommitted?: (record: StoredTransaction) => void,
   ): Decision {
     return this.db.transactionSync(() => {
       const record = this.transaction(id);
       const outcome = decideTransaction(record, request);
       this.keep(outcome, request.kind === 'commit' ? request : null);
+      if (outcome.changed && outcome.decision === 'commit' && onCommitted !== undefined) {
+        onCommitted(this.transaction(id) as StoredTransaction);
+      }
       return outcome.decision;
     });
+  }
+
+  /** Runs `work` in one synchronous LMDB transaction of this state. */
+  atomically<T>(work: () => T): T {
+    return this.db.transactionSync(work);
+  }
+
+  /** The LMDB database the controller's records live in (replication keeps its own there). */
+  get records(): Database {
+    return this.db;
   }
 
   /** A participant's question about a transaction it prepared. */

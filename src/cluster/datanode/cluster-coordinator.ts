@@ -19,6 +19,8 @@ import { append, conformColumns, splitByPartition } from '../../storage/index.ts
 import type { Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { PeerClient } from '../internal-peer.ts';
+import type { TaskDataFiles } from '../../replication/task-data-files.ts';
+import type { TaskDataRef } from '../../replication/master-log.ts';
 import { decodeFragment } from './fragment-wire.ts';
 import { preparedAnswer, prepareStatement, rowsOfValue } from './participant-routes.ts';
 import type { PreparedAnswer } from './participant-routes.ts';
@@ -37,6 +39,8 @@ export interface CoordinatorOptions {
   readonly dataNodes: ReadonlyMap<string, PeerClient>;
   /** Commands that run on the coordinator itself (their appends go through the cluster). */
   readonly localCommands: ReadonlySet<string>;
+  /** On a replication master: where appends to replicated databases keep their task data. */
+  readonly taskData?: TaskDataFiles;
 }
 
 export class ClusterCoordinator {
@@ -79,12 +83,14 @@ export class ClusterCoordinator {
     });
   }
 
-  private async check(user: string, access: Access): Promise<void> {
+  /** `replication`: the slave's replay, which may write replicated databases. */
+  private async check(user: string, access: Access, replication = false): Promise<void> {
     if (access.privilege === null) return;
     await this.options.controller.json('/internal/access', {
       user,
       privilege: access.privilege,
       object: access.object,
+      replication,
     });
   }
 
@@ -150,10 +156,16 @@ export class ClusterCoordinator {
     db: string,
     table: string,
     columns: readonly Column[],
+    replicationTaskId: number | null = null,
   ): Promise<number> {
-    await this.check(user, { route: 'local', privilege: 'DB_WRITE', object: db });
+    await this.check(
+      user,
+      { route: 'local', privilege: 'DB_WRITE', object: db },
+      replicationTaskId !== null,
+    );
     const split = this.splitByKey(db, table, columns);
     const begun = await this.begin(db, table, [...split.keys()]);
+    const taskData = this.writeTaskData(begun, columns);
     const byOwner = new Map<string, Column[][]>();
     for (const [key, rows] of split) {
       const owner = begun.owners[key] as string;
@@ -186,13 +198,42 @@ export class ClusterCoordinator {
       return { alias: owner, ...(JSON.parse(new TextDecoder().decode(answer)) as PreparedAnswer) };
     });
     const rows = columns[0] === undefined ? 0 : rowsOf(columns[0]);
-    await this.complete(begun.tx, begun.participants, prepares, {
-      kind: 'APPEND',
-      db,
-      table,
-      rowsWritten: rows,
-    });
+    await this.complete(
+      begun.tx,
+      begun.participants,
+      prepares,
+      { kind: 'APPEND', db, table, rowsWritten: rows },
+      taskData,
+      replicationTaskId,
+    );
     return rows;
+  }
+
+  /**
+   * Replays a master's DDL (replication task `taskId`) on every data node of this slave
+   * cluster under one transaction, as `user`; the decision records the task as applied.
+   */
+  async replicateDdl(
+    user: string,
+    taskId: number,
+    task: { readonly operationType: string; readonly db: string; readonly ddl: string },
+  ): Promise<void> {
+    await this.check(user, { route: 'local', privilege: 'DB_DDL', object: task.db }, true);
+    const begun = await this.begin(null, null, []);
+    const tx = String(begun.tx);
+    const body = { tx, operationType: task.operationType, db: task.db, ddl: task.ddl };
+    const prepares = begun.participants.map(async (alias) => ({
+      alias,
+      ...(await this.peer(alias).json<PreparedAnswer>('/internal/prepare-replicated-ddl', body)),
+    }));
+    await this.complete(
+      begun.tx,
+      begun.participants,
+      prepares,
+      { kind: task.operationType, db: task.db, table: '', rowsWritten: 0 },
+      null,
+      taskId,
+    );
   }
 
   /** Runs statement `index` prepared on every data node under one transaction. */
@@ -230,15 +271,33 @@ export class ClusterCoordinator {
     return { kind: 'scalar', type: 'LONG', value: BigInt(rows) };
   }
 
+  /** On a master, a replicated append's rows written to its task data file (else null). */
+  private writeTaskData(
+    begun: { readonly tx: number; readonly replicated?: boolean },
+    columns: readonly Column[],
+  ): Promise<TaskDataRef> | null {
+    const files = this.options.taskData;
+    if (files === undefined || begun.replicated !== true) return null;
+    return files.write(begun.tx, columns);
+  }
+
   /** Waits for every prepare, records the decision, then publishes or discards. */
   private async complete(
     tx: number,
     participants: readonly string[],
     prepares: readonly Promise<ParticipantAnswer>[],
     summary: { kind: string; db: string; table: string; rowsWritten: number },
+    taskData: Promise<TaskDataRef> | null = null,
+    replicationTaskId: number | null = null,
   ): Promise<ParticipantAnswer[]> {
-    const settled = await Promise.allSettled(prepares);
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    const [settled, written] = await Promise.all([
+      Promise.allSettled(prepares),
+      taskData === null ? null : Promise.allSettled([taskData]).then(([w]) => w),
+    ]);
+    const data = written?.status === 'fulfilled' ? written.value : null;
+    const failure =
+      settled.find((s): s is PromiseRejectedResult => s.status === 'rejected') ??
+      (written?.status === 'rejected' ? written : undefined);
     crashPoint('coordinator.after-prepare');
     // The commit decision carries each participant's effects: what replication will ship.
     const effects = Object.fromEntries(
@@ -246,7 +305,7 @@ export class ClusterCoordinator {
     );
     const request =
       failure === undefined
-        ? { tx, decision: 'commit', summary, effects }
+        ? { tx, decision: 'commit', summary, effects, taskData: data, replicationTaskId }
         : { tx, decision: 'abort', reason: reasonOf(failure.reason) };
     const { decision } = await this.options.controller.json<{ decision: string }>(
       '/internal/decide',
@@ -258,6 +317,7 @@ export class ClusterCoordinator {
       participants.map((alias) => this.peer(alias).json(route, { tx: String(tx) })),
     );
     if (decision !== 'commit') {
+      if (taskData !== null) await this.options.taskData?.remove(tx);
       if (
         failure !== undefined &&
         isShoalError(failure.reason) &&
@@ -277,7 +337,12 @@ export class ClusterCoordinator {
     db: string | null,
     table: string | null,
     keys: readonly string[],
-  ): Promise<{ tx: number; owners: Record<string, string>; participants: string[] }> {
+  ): Promise<{
+    tx: number;
+    owners: Record<string, string>;
+    participants: string[];
+    replicated?: boolean;
+  }> {
     return this.options.controller.json('/internal/begin', {
       coordinator: this.options.alias,
       db,

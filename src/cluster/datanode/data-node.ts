@@ -3,6 +3,15 @@
 // crash (its own, a coordinator's or the controller's) by asking the controller.
 
 import type { FastifyInstance } from 'fastify';
+import type { ReplicationMode } from '../config/cluster-config.ts';
+import type { TaskDataFiles } from '../../replication/task-data-files.ts';
+import { collectTaskData, registerTaskDataRoute } from '../../replication/task-data-routes.ts';
+import { registerSlaveExecutor } from '../../replication/slave-executor.ts';
+import type { StoredTask } from '../../replication/master-log.ts';
+import {
+  DATANODE_REPLICATION_FUNCTIONS,
+  dataNodeReplicationFunctions,
+} from '../../replication/datanode-functions.ts';
 import path from 'node:path';
 import { isShoalError } from '../../core/errors.ts';
 import { defaultRegistry } from '../../query/functions/default-registry.ts';
@@ -32,6 +41,11 @@ export interface DataNodeOptions {
   readonly requestTimeoutMillis: number;
   /** How often prepared transactions are checked with the controller. */
   readonly recoveryIntervalMillis: number;
+  readonly replicationMode?: ReplicationMode;
+  /** On a master: where appends to replicated databases keep their task data. */
+  readonly taskData?: TaskDataFiles;
+  /** On a slave: who replays tasks, and how many at once. */
+  readonly slaveExecution?: { readonly user: string; readonly workerNum: number };
 }
 
 /** Commands a coordinator runs itself (their appends go through the cluster). */
@@ -41,6 +55,7 @@ const LOCAL_COMMANDS: ReadonlySet<string> = new Set([
   'tableChecksum',
   'rpc',
   ...USER_FUNCTION_NAMES,
+  ...DATANODE_REPLICATION_FUNCTIONS,
 ]);
 
 export class DataNode {
@@ -51,6 +66,10 @@ export class DataNode {
   readonly controller: PeerClient;
   private readonly peers: Map<string, PeerClient>;
   private readonly recoveryIntervalMillis: number;
+  private readonly taskData: TaskDataFiles | undefined;
+  private readonly slaveExecution: DataNodeOptions['slaveExecution'];
+  /** Tasks this node is replaying now (a slave's getSlaveReplicationExecutionStatus). */
+  runningTasks: ReadonlySet<StoredTask> = new Set();
   private timer: NodeJS.Timeout | undefined;
   private recovering: Promise<void> = Promise.resolve();
 
@@ -58,6 +77,8 @@ export class DataNode {
     this.alias = options.alias;
     this.store = store;
     this.recoveryIntervalMillis = options.recoveryIntervalMillis;
+    this.taskData = options.taskData;
+    this.slaveExecution = options.slaveExecution;
     const client = (peer: PeerAddress): PeerClient =>
       new PeerClient(peer, options.alias, options.secret, options.requestTimeoutMillis);
     this.controller = client(options.controller);
@@ -68,6 +89,12 @@ export class DataNode {
       ...userFunctions(this.controller),
       checksumFunction(this.peers),
       rpcFunction(new Map([[options.controller.alias, this.controller], ...this.peers])),
+      ...dataNodeReplicationFunctions({
+        alias: options.alias,
+        mode: options.replicationMode ?? 'none',
+        store,
+        controller: this.controller,
+      }),
     ];
     for (const definition of definitions) {
       this.functions.register(definition);
@@ -79,6 +106,7 @@ export class DataNode {
       controller: this.controller,
       dataNodes: this.peers,
       localCommands: LOCAL_COMMANDS,
+      ...(options.taskData === undefined ? {} : { taskData: options.taskData }),
     });
   }
 
@@ -92,6 +120,15 @@ export class DataNode {
   register(app: FastifyInstance): void {
     registerParticipantRoutes(app, this.store, this.functions);
     registerRpcRoute(app, (user, name, args) => this.call(user, name, args));
+    if (this.taskData !== undefined) registerTaskDataRoute(app, this.taskData, this.controller);
+    if (this.slaveExecution !== undefined) {
+      this.runningTasks = registerSlaveExecutor(app, {
+        coordinator: this.coordinator,
+        controller: this.controller,
+        executionUser: this.slaveExecution.user,
+        workerNum: this.slaveExecution.workerNum,
+      });
+    }
   }
 
   /** Runs `name(args…)` as a statement of `user` (the SDK's call, and rpc to this node). */
@@ -113,6 +150,7 @@ export class DataNode {
 
   /** Asks the controller about every prepared transaction and publishes or discards it. */
   async resolvePrepared(): Promise<void> {
+    if (this.taskData !== undefined) await collectTaskData(this.taskData, this.controller);
     for (const tx of this.store.preparedTransactions()) {
       try {
         const { decision } = await this.controller.json<{ decision: string }>('/internal/inquire', {

@@ -15,6 +15,10 @@ import { QuerySession } from '../../query/session.ts';
 import { readingContext } from '../../query/statement-context.ts';
 import type { Value } from '../../query/value.ts';
 import { append, encodeEffects } from '../../storage/index.ts';
+import type { CatalogChange } from '../../storage/index.ts';
+import { reviveTagged } from '../../storage/commit-effects.ts';
+import { applyReplicatedDdl } from '../../storage/replicated-ddl.ts';
+import { isOperationType } from '../../core/operation-type.ts';
 import type { Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import { integerField, jsonBody, stringField } from '../internal-peer.ts';
@@ -108,6 +112,18 @@ export function registerParticipantRoutes(
     );
     crashPoint('datanode.after-prepare');
     return preparedAnswer(store, tx, rowsOfValue(value));
+  });
+  app.post('/internal/prepare-replicated-ddl', async (request) => {
+    const body = jsonBody(request);
+    const tx = stringField(body, 'tx');
+    const operationType = stringField(body, 'operationType');
+    if (!isOperationType(operationType)) {
+      throw new ShoalError('BAD_REQUEST', `${operationType} is not an operation type`);
+    }
+    const changes = JSON.parse(stringField(body, 'ddl'), reviveTagged) as CatalogChange[];
+    await applyReplicatedDdl(store.preparing(tx), operationType, stringField(body, 'db'), changes);
+    crashPoint('datanode.after-prepare');
+    return preparedAnswer(store, tx, 0);
   });
   app.post('/internal/publish', async (request) => {
     await store.publish(stringField(jsonBody(request), 'tx'));

@@ -22,7 +22,7 @@ import type { FunctionDefinition } from './registry.ts';
 const BOOL = (truth: boolean): Value => ({ kind: 'scalar', type: 'BOOL', value: truth ? 1 : 0 });
 
 /** The database path a handle or a path string names. */
-function databaseArg(value: Value | undefined, position: Position): string {
+export function databaseArg(value: Value | undefined, position: Position): string {
   if (value?.kind === 'database') return value.path;
   return textArg(value, 'the database', position);
 }

@@ -1,0 +1,84 @@
+// The replication functions on a data node: the controller's ones are passed to the
+// controller with the caller (it checks ADMIN), and setDatabaseForClusterReplication runs
+// here first, reading the database's creation from this node's catalog so the CREATE_DB
+// task the master records carries it.
+
+import { ShoalError } from '../core/errors.ts';
+import { databaseArg } from '../query/functions/database-functions.ts';
+import type { FunctionDefinition } from '../query/functions/registry.ts';
+import { VOID } from '../query/value.ts';
+import type { Value } from '../query/value.ts';
+import type { Store } from '../storage/index.ts';
+import { replaceTagged } from '../storage/commit-effects.ts';
+import type { ReplicationMode } from '../cluster/config/cluster-config.ts';
+import type { PeerClient } from '../cluster/internal-peer.ts';
+import { callPeer } from '../cluster/rpc.ts';
+import { CONTROLLER_REPLICATION_FUNCTIONS, misplaced } from './replication-functions.ts';
+
+/** What the data node's replication functions need. */
+export interface DataNodeReplicationContext {
+  readonly alias: string;
+  readonly mode: ReplicationMode;
+  readonly store: Store;
+  readonly controller: PeerClient;
+}
+
+/** Names of the data node's replication functions (they run on the coordinator). */
+export const DATANODE_REPLICATION_FUNCTIONS: readonly string[] = [
+  ...CONTROLLER_REPLICATION_FUNCTIONS,
+  'setDatabaseForClusterReplication',
+];
+
+/** The replication functions of a data node. */
+export function dataNodeReplicationFunctions(
+  context: DataNodeReplicationContext,
+): FunctionDefinition[] {
+  const forwarded = CONTROLLER_REPLICATION_FUNCTIONS.map((name): FunctionDefinition => ({
+    kind: 'command',
+    name,
+    summary: `${name}(…): replication, run on the controller (admin only)`,
+    minArgs: 0,
+    maxArgs: 2,
+    run: (args, { user }) => callPeer(context.controller, user, name, args.map(plain)),
+  }));
+  return [...forwarded, setDatabaseForClusterReplication(context)];
+}
+
+function setDatabaseForClusterReplication(context: DataNodeReplicationContext): FunctionDefinition {
+  const name = 'setDatabaseForClusterReplication';
+  return {
+    kind: 'command',
+    name,
+    summary: `${name}(db, bool): turns replication of a database on or off (master, admin only)`,
+    minArgs: 2,
+    maxArgs: 2,
+    run: async ([dbArg, flag], { user, position }) => {
+      if (context.mode !== 'master') throw misplaced(context.mode, 'getMasterReplicationStatus');
+      const db = databaseArg(dbArg, position);
+      const enabled = flag?.kind === 'scalar' && Boolean(flag.value);
+      const state = context.store.catalog.databases.get(db);
+      if (state === undefined) {
+        throw new ShoalError('DATABASE_NOT_FOUND', `database ${db} does not exist`);
+      }
+      if (enabled && state.tables.size > 0) {
+        throw new ShoalError(
+          'INVALID_ARGUMENT',
+          `database ${db} already holds tables: enable replication on a database before creating its tables (a full sync of existing data, SPEC §7.8, is not available yet)`,
+        );
+      }
+      await context.controller.json('/internal/replication/enable-db', {
+        user,
+        db,
+        enabled,
+        create: JSON.stringify({ kind: 'create-database', meta: state.meta }, replaceTagged),
+        via: context.alias,
+      });
+      return VOID;
+    },
+  };
+}
+
+/** A value as the controller takes it: a database handle becomes its path. */
+function plain(value: Value): Value {
+  return value.kind === 'database' ? { kind: 'scalar', type: 'STRING', value: value.path } : value;
+}

@@ -1,0 +1,419 @@
+// The master controller's replication service: it records a task with each commit decision
+// of a replicated database (through MasterLog, inside the decision's LMDB transaction),
+// serves slaves' long-poll pulls with the channel's release rule, keeps each slave's position,
+// and truncates tasks every slave finished. Replication functions of the master run here.
+
+import { ShoalError } from '../core/errors.ts';
+import { MAX_PULL_TASKS, MAX_PULL_WAIT_MILLIS } from '../core/limits.ts';
+import { releaseBatch } from '../core/replication/batch-release.ts';
+import { VOID } from '../query/value.ts';
+import type { Value } from '../query/value.ts';
+import { decodeRecord, encodeRecord } from '../storage/record-codec.ts';
+import type { CatalogChange } from '../storage/index.ts';
+import type { StoredTransaction } from '../cluster/controller/controller-state.ts';
+import type { ControllerState } from '../cluster/controller/controller-state.ts';
+import { commitTask } from './commit-task.ts';
+import { MasterLog } from './master-log.ts';
+import type { StoredTask, TaskDataRef, TaskSource } from './master-log.ts';
+import { statusTable } from './status-table.ts';
+
+/** The master controller's channel settings (SPEC §2). */
+export interface MasterSettings {
+  readonly slaveNum: number;
+  readonly chunkSize: number;
+  readonly intervalMillis: number;
+  readonly intervalOpers: number;
+}
+
+/** What a slave sends with each pull. */
+export interface PullRequest {
+  readonly slaveId: string;
+  /** The slave controller's own address, for getRecentSlaveReplicationInfo. */
+  readonly controller: string;
+  /** The last task id the slave holds durably. */
+  readonly after: number;
+  /** Every task through this id is finished (or skipped) on the slave. */
+  readonly finishedThrough: number;
+  /** Most weight the slave has room for now. */
+  readonly maxWeight: number;
+  /** Longest the slave waits for an answer. */
+  readonly waitMillis: number;
+}
+
+/** A slave as the master remembers it. */
+interface SlaveRecord {
+  readonly slaveId: string;
+  readonly controller: string;
+  readonly pulledThrough: number;
+  readonly finishedThrough: number;
+  readonly lastPullMillis: number;
+}
+
+const SLAVE = 'rslave\u0000';
+/** Rates of getReplicationChannelStatus are over this window. */
+const RATE_WINDOW_MILLIS = 60_000;
+/** Pull samples kept per slave for those rates. */
+const MAX_RATE_SAMPLES = 1000;
+
+export class MasterReplication {
+  readonly log: MasterLog;
+  private readonly state: ControllerState;
+  private readonly settings: MasterSettings;
+  private readonly sources: ReadonlyMap<string, TaskSource>;
+  private readonly waiters = new Set<() => void>();
+  /** Per slave: what each recent pull shipped (for rates over the last minute). */
+  private readonly shipped = new Map<string, { millis: number; tasks: number; bytes: number }[]>();
+
+  constructor(state: ControllerState, settings: MasterSettings, sources: readonly TaskSource[]) {
+    this.state = state;
+    this.settings = settings;
+    this.sources = new Map(sources.map((s) => [s.alias, s]));
+    this.log = new MasterLog(state.records);
+  }
+
+  /** Whether a write to `db` now makes a task (so its coordinator keeps the task data). */
+  replicates(db: string): boolean {
+    return this.log.state() === 'ENABLED' && this.log.database(db)?.enabled === true;
+  }
+
+  /** Records the task of a just-committed transaction (inside the decision's LMDB write). */
+  recordCommit(record: StoredTransaction, data: TaskDataRef | null, nowMillis: number): void {
+    const task = commitTask(Object.values(record.effects));
+    if (task === null) return;
+    this.log.recordCommit(record.id, task, this.source(record.coordinator), data, nowMillis);
+  }
+
+  /** Wakes pulls waiting for tasks (call after a decision that may have recorded one). */
+  notify(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /** setDatabaseForClusterReplication's effect on the master (atomic, durable). */
+  enableDatabase(db: string, enabled: boolean, create: CatalogChange | null, via: string): void {
+    this.state.atomically(() =>
+      this.log.enableDatabase(db, enabled, create, this.source(via), Date.now()),
+    );
+    this.notify();
+  }
+
+  /**
+   * Answers a slave's pull: at once when the release rule says so, else when it does or
+   * when `waitMillis` passed (an empty answer: a heartbeat). RESYNC_REQUIRED when the slave
+   * needs tasks the master dropped; REPLICATION_REFUSED past clusterReplicationSlaveNum.
+   */
+  async pull(request: PullRequest): Promise<readonly StoredTask[]> {
+    this.register(request);
+    const deadline = Date.now() + Math.min(request.waitMillis, MAX_PULL_WAIT_MILLIS);
+    for (;;) {
+      const pending = this.log.tasksAfter(request.after, MAX_PULL_TASKS);
+      const now = Date.now();
+      const decision = releaseBatch(pending, now, this.settings);
+      if (decision.kind === 'release') {
+        const batch = fit(pending.slice(0, decision.count), request.maxWeight);
+        this.recordShipped(request.slaveId, batch, now);
+        return batch;
+      }
+      const until = decision.kind === 'wait' ? Math.min(decision.untilMillis, deadline) : deadline;
+      if (now >= deadline) return [];
+      await this.waitUntil(until);
+    }
+  }
+
+  /** The tasks every slave finished are dropped; the tids whose data files may go. */
+  truncate(): number[] {
+    const slaves = this.slaves();
+    if (slaves.length === 0) return [];
+    const through = Math.min(...slaves.map((s) => s.finishedThrough));
+    return this.state.atomically(() => {
+      return this.log.truncate(through).flatMap((task) => (task.bytes > 0 ? [task.tid] : []));
+    });
+  }
+
+  /** Which of `tids` (a data node's task data files) must be kept. */
+  retainedTids(tids: readonly number[]): number[] {
+    return tids.filter((tid) => {
+      const record = this.state.transaction(tid);
+      if (record === undefined || record.state === 'aborted') return false;
+      if (record.state === 'active') return true;
+      return this.log.taskOfTid(tid) !== undefined;
+    });
+  }
+
+  /** The controller functions of a master. */
+  functions(): Map<string, (args: readonly Value[]) => Promise<Value>> {
+    return new Map<string, (args: readonly Value[]) => Promise<Value>>([
+      ['getMasterReplicationStatus', async (args) => this.masterStatus(limitOf(args[0]))],
+      ['getDatabaseClusterReplicationStatus', async () => this.databaseStatus()],
+      ['getRecentSlaveReplicationInfo', async () => this.slaveInfo()],
+      ['getClusterReplicationState', async () => this.replicationState()],
+      ['setDatabaseClusterReplicationExecutionSet', async (args) => this.setExecutionSet(args)],
+      ['getReplicationChannelStatus', async () => this.channelStatus()],
+      ['stopClusterReplication', async () => this.setState('DISABLED')],
+      ['startClusterReplication', async () => this.setState('ENABLED')],
+    ]);
+  }
+
+  private recordShipped(slaveId: string, batch: readonly StoredTask[], now: number): void {
+    const samples = (this.shipped.get(slaveId) ?? []).filter(
+      (s) => now - s.millis <= RATE_WINDOW_MILLIS,
+    );
+    samples.push({
+      millis: now,
+      tasks: batch.length,
+      bytes: batch.reduce((n, t) => n + t.bytes, 0),
+    });
+    this.shipped.set(slaveId, samples.slice(-MAX_RATE_SAMPLES));
+  }
+
+  /** Tasks and bytes per second shipped to `slaveId` over the last minute. */
+  private rates(slaveId: string, now: number): { tasksPerSec: number; bytesPerSec: number } {
+    const samples = (this.shipped.get(slaveId) ?? []).filter(
+      (s) => now - s.millis <= RATE_WINDOW_MILLIS,
+    );
+    const seconds = RATE_WINDOW_MILLIS / 1000;
+    return {
+      tasksPerSec: samples.reduce((n, s) => n + s.tasks, 0) / seconds,
+      bytesPerSec: samples.reduce((n, s) => n + s.bytes, 0) / seconds,
+    };
+  }
+
+  private setExecutionSet(args: readonly Value[]): Value {
+    const [db, set] = args;
+    const name = db?.kind === 'scalar' && typeof db.value === 'string' ? db.value : undefined;
+    const value = set?.kind === 'scalar' ? Number(set.value) : NaN;
+    if (name === undefined || (value !== 0 && value !== 1)) {
+      throw new ShoalError(
+        'INVALID_ARGUMENT',
+        'setDatabaseClusterReplicationExecutionSet(db, set) takes a database and 0 or 1',
+      );
+    }
+    const setting = this.log.database(name);
+    if (setting === undefined) {
+      throw new ShoalError(
+        'INVALID_ARGUMENT',
+        `database ${name} is not set up for replication: call setDatabaseForClusterReplication first`,
+      );
+    }
+    this.log.setDatabase(name, { ...setting, executionSet: value });
+    return VOID;
+  }
+
+  private channelStatus(): Value {
+    const now = Date.now();
+    const last = this.log.lastTaskId();
+    const rows = this.slaves().map((s) => {
+      const pending = this.log.tasksAfter(s.finishedThrough, MAX_PULL_TASKS);
+      const connected = now - s.lastPullMillis <= MAX_PULL_WAIT_MILLIS * 2;
+      return {
+        ...s,
+        channelState: !connected ? 'DISCONNECTED' : s.pulledThrough < last ? 'ACTIVE' : 'CONNECTED',
+        weight: pending.reduce((n, t) => n + t.weight, 0),
+        bytes: pending.reduce((n, t) => n + t.bytes, 0),
+        ...this.rates(s.slaveId, now),
+      };
+    });
+    return statusTable(
+      [
+        { name: 'slave', type: 'STRING', of: (r) => r.slaveId },
+        { name: 'channelState', type: 'STRING', of: (r) => r.channelState },
+        { name: 'lastTaskId', type: 'LONG', of: (r) => r.pulledThrough },
+        { name: 'lastConfirmedTaskId', type: 'LONG', of: (r) => r.finishedThrough },
+        { name: 'retainedWeight', type: 'LONG', of: (r) => r.weight },
+        { name: 'retainedBytes', type: 'LONG', of: (r) => r.bytes },
+        { name: 'tasksPerSec', type: 'DOUBLE', of: (r) => r.tasksPerSec },
+        { name: 'bytesPerSec', type: 'DOUBLE', of: (r) => r.bytesPerSec },
+        // A slave is inconsistent when it needs tasks the master no longer holds (resync).
+        {
+          name: 'inconsistent',
+          type: 'BOOL',
+          of: (r) => r.pulledThrough + 1 < this.log.firstRetainedTaskId(),
+        },
+        {
+          name: 'inconsistencyReason',
+          type: 'STRING',
+          of: (r) =>
+            r.pulledThrough + 1 < this.log.firstRetainedTaskId()
+              ? 'full resync required: the master dropped tasks it needs'
+              : '',
+        },
+      ],
+      rows,
+    );
+  }
+
+  private setState(state: 'ENABLED' | 'DISABLED'): Value {
+    this.log.setState(state);
+    return VOID;
+  }
+
+  private register(request: PullRequest): void {
+    this.state.atomically(() => {
+      const known = this.slave(request.slaveId);
+      if (known === undefined && this.slaves().length >= this.settings.slaveNum) {
+        throw new ShoalError(
+          'REPLICATION_REFUSED',
+          `this master already serves ${this.settings.slaveNum} slaves (clusterReplicationSlaveNum); slave ${request.slaveId} is refused: raise clusterReplicationSlaveNum on the master controller`,
+        );
+      }
+      const first = this.log.firstRetainedTaskId();
+      if (request.after + 1 < first) {
+        throw new ShoalError(
+          'RESYNC_REQUIRED',
+          `full resync required: slave ${request.slaveId} holds tasks through ${request.after} but the master keeps only tasks from ${first}`,
+        );
+      }
+      const record: SlaveRecord = {
+        slaveId: request.slaveId,
+        controller: request.controller,
+        pulledThrough: Math.max(known?.pulledThrough ?? 0, request.after),
+        finishedThrough: Math.max(known?.finishedThrough ?? 0, request.finishedThrough),
+        lastPullMillis: Date.now(),
+      };
+      this.state.records.putSync(SLAVE + request.slaveId, encodeRecord(record));
+    });
+  }
+
+  private slave(id: string): SlaveRecord | undefined {
+    const bytes = this.state.records.get(SLAVE + id) as Uint8Array | undefined;
+    return bytes === undefined ? undefined : decodeRecord<SlaveRecord>(bytes, SLAVE + id);
+  }
+
+  private slaves(): SlaveRecord[] {
+    const out: SlaveRecord[] = [];
+    for (const { key, value } of this.state.records.getRange({
+      start: SLAVE,
+      end: 'rslave\u0001',
+    })) {
+      out.push(decodeRecord<SlaveRecord>(value as Uint8Array, String(key)));
+    }
+    return out;
+  }
+
+  private source(alias: string): TaskSource {
+    return this.sources.get(alias) ?? { alias, host: '', port: 0 };
+  }
+
+  private waitUntil(untilMillis: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, untilMillis - Date.now()));
+      this.waiters.add(done);
+    });
+  }
+
+  private masterStatus(limit: number): Value {
+    const last = this.log.lastTaskId();
+    const first = this.log.firstRetainedTaskId();
+    const rows: (StoredTask & { truncated: boolean })[] = [];
+    for (const task of this.log.history()) rows.push({ ...task, truncated: true });
+    for (const task of this.log.tasksAfter(first - 1, last - first + 1)) {
+      rows.push({ ...task, truncated: false });
+    }
+    const shown = limit < 0 ? rows : rows.slice(0, limit);
+    return statusTable(
+      [
+        { name: 'taskId', type: 'LONG', of: (t) => t.taskId },
+        { name: 'tid', type: 'LONG', of: (t) => t.tid },
+        { name: 'groupId', type: 'LONG', of: (t) => t.groupId },
+        { name: 'operationType', type: 'STRING', of: (t) => t.operationType },
+        { name: 'submitTime', type: 'NANOTIMESTAMP', of: (t) => t.submitMillis },
+        { name: 'dbName', type: 'STRING', of: (t) => t.db },
+        { name: 'tableName', type: 'STRING', of: (t) => t.table },
+        { name: 'srcIP', type: 'STRING', of: (t) => t.srcHost },
+        { name: 'srcPort', type: 'INT', of: (t) => t.srcPort },
+        { name: 'isTruncated', type: 'BOOL', of: (t) => t.truncated },
+      ],
+      shown,
+    );
+  }
+
+  private databaseStatus(): Value {
+    return statusTable(
+      [
+        { name: 'dbName', type: 'STRING', of: (d) => d.name },
+        { name: 'enabled', type: 'BOOL', of: (d) => d.setting.enabled },
+        { name: 'executionSet', type: 'INT', of: (d) => d.setting.executionSet },
+      ],
+      this.log.databases(),
+    );
+  }
+
+  private slaveInfo(): Value {
+    return statusTable(
+      [
+        { name: 'connectedController', type: 'STRING', of: (s) => s.controller },
+        { name: 'allControllersInRaft', type: 'STRING', of: (s) => s.controller },
+        { name: 'lastFinishedTaskId', type: 'LONG', of: (s) => s.finishedThrough },
+        { name: 'lastPullTime', type: 'NANOTIMESTAMP', of: (s) => s.lastPullMillis },
+      ],
+      this.slaves(),
+    );
+  }
+
+  private replicationState(): Value {
+    const last = this.log.lastTaskId();
+    const slaves = this.slaves();
+    const finished = slaves.length === 0 ? last : Math.min(...slaves.map((s) => s.finishedThrough));
+    const pending = this.log.tasksAfter(finished, MAX_PULL_TASKS);
+    const oldest = pending[0];
+    const row = {
+      role: 'master',
+      state: this.log.state(),
+      last,
+      finished,
+      lagTasks: last - finished,
+      lagSeconds: oldest === undefined ? 0 : (Date.now() - oldest.submitMillis) / 1000,
+      weight: pending.reduce((n, t) => n + t.weight, 0),
+      bytes: pending.reduce((n, t) => n + t.bytes, 0),
+      unreplicated: this.log.unreplicatedCommits(),
+    };
+    return statusTable(
+      [
+        { name: 'role', type: 'STRING', of: (r) => r.role },
+        { name: 'state', type: 'STRING', of: (r) => r.state },
+        { name: 'lastTaskId', type: 'LONG', of: (r) => r.last },
+        { name: 'lastFinishedTaskId', type: 'LONG', of: (r) => r.finished },
+        { name: 'lagTasks', type: 'LONG', of: (r) => r.lagTasks },
+        { name: 'lagSeconds', type: 'DOUBLE', of: (r) => r.lagSeconds },
+        { name: 'backlogWeight', type: 'LONG', of: (r) => r.weight },
+        { name: 'backlogBytes', type: 'LONG', of: (r) => r.bytes },
+        {
+          name: 'details',
+          type: 'STRING',
+          of: (r) =>
+            r.state === 'DISABLED' || r.unreplicated > 0
+              ? `${r.unreplicated} commits made while replication was DISABLED will never reach any slave`
+              : '',
+        },
+      ],
+      [row],
+    );
+  }
+}
+
+/** The first tasks of `tasks` within `maxWeight` (at least one). */
+function fit(tasks: readonly StoredTask[], maxWeight: number): StoredTask[] {
+  const out: StoredTask[] = [];
+  let weight = 0;
+  for (const task of tasks) {
+    if (out.length > 0 && weight + task.weight > maxWeight) break;
+    out.push(task);
+    weight += task.weight;
+  }
+  return out;
+}
+
+function limitOf(value: Value | undefined): number {
+  if (value === undefined) return -1;
+  if (
+    value.kind === 'scalar' &&
+    (typeof value.value === 'number' || typeof value.value === 'bigint')
+  ) {
+    return Number(value.value);
+  }
+  throw new ShoalError('INVALID_ARGUMENT', 'the limit must be an integer (-1: every task)');
+}

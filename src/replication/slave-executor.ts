@@ -1,0 +1,130 @@
+// A slave data node executes the replication tasks its controller dispatches (SPEC §7.3):
+// DDL is replayed on every slave data node from the master's catalog changes; an append's
+// rows are fetched straight from the master data node that holds them and appended through
+// this node's coordinator. Either way it is one slave-side transaction by the execution user,
+// and the slave controller records the task as applied with its commit decision — so a task
+// that was applied already (a retry after a crash, a duplicate dispatch) is never applied again.
+
+import type { FastifyInstance } from 'fastify';
+import { crc32 } from 'node:zlib';
+import { isShoalError, ShoalError } from '../core/errors.ts';
+import { HttpClient } from '../net/index.ts';
+import { reviveTagged, replaceTagged } from '../storage/commit-effects.ts';
+import type { ClusterCoordinator } from '../cluster/datanode/cluster-coordinator.ts';
+import type { PeerClient } from '../cluster/internal-peer.ts';
+import { jsonBody, stringField } from '../cluster/internal-peer.ts';
+import type { StoredTask } from './master-log.ts';
+import { taskDataColumns } from './task-data-files.ts';
+import { TASK_DATA_PATH } from './task-data-routes.ts';
+
+/** The route a slave controller dispatches tasks to. */
+export const EXECUTE_PATH = '/internal/replication/execute';
+
+/** Longest one task's data transfer may take. */
+const FETCH_TIMEOUT_MILLIS = 600_000;
+
+export interface SlaveExecutorOptions {
+  readonly coordinator: ClusterCoordinator;
+  readonly controller: PeerClient;
+  /** clusterReplicationExecutionUsername: the user tasks run as. */
+  readonly executionUser: string;
+  readonly workerNum: number;
+}
+
+/** A task as dispatched: the master's record, encoded with tagged values. */
+export function encodeTask(task: StoredTask): string {
+  return JSON.stringify(task, replaceTagged);
+}
+
+/** Registers the execute route (and the execution status) of a slave data node. */
+export function registerSlaveExecutor(
+  app: FastifyInstance,
+  options: SlaveExecutorOptions,
+): Set<StoredTask> {
+  const running = new Set<StoredTask>();
+  app.post(EXECUTE_PATH, async (request) => {
+    const body = jsonBody(request);
+    const task = JSON.parse(stringField(body, 'task'), reviveTagged) as StoredTask;
+    const token = stringField(body, 'masterToken');
+    if (running.size >= options.workerNum) {
+      throw new ShoalError(
+        'REPLICATION_REFUSED',
+        `all ${options.workerNum} replication workers of this node are busy`,
+      );
+    }
+    running.add(task);
+    try {
+      return { outcome: await executeTask(options, task, token) };
+    } finally {
+      running.delete(task);
+    }
+  });
+  return running;
+}
+
+/** Runs `task` once: 'applied' now, or 'already' when an earlier run applied it. */
+async function executeTask(
+  options: SlaveExecutorOptions,
+  task: StoredTask,
+  masterToken: string,
+): Promise<'applied' | 'already'> {
+  if (await applied(options.controller, task.taskId)) return 'already';
+  try {
+    if (task.operationType === 'APPEND') {
+      const columns = taskDataColumns(await fetchTaskData(task, masterToken));
+      await options.coordinator.append(
+        options.executionUser,
+        task.db,
+        task.table,
+        columns,
+        task.taskId,
+      );
+    } else if (task.ddl.length > 0) {
+      await options.coordinator.replicateDdl(options.executionUser, task.taskId, {
+        operationType: task.operationType,
+        db: task.db,
+        ddl: JSON.stringify(task.ddl, replaceTagged),
+      });
+    } else {
+      throw new ShoalError(
+        'INVALID_ARGUMENT',
+        `${task.operationType} tasks cannot be replayed by this version of Shoal: skip the task (skipClusterReplicationTask) and copy the change by hand`,
+      );
+    }
+    return 'applied';
+  } catch (error) {
+    // A duplicate run aborts at the decision: the task is applied, which is success.
+    if (isShoalError(error) && (await applied(options.controller, task.taskId))) return 'already';
+    throw error;
+  }
+}
+
+async function applied(controller: PeerClient, taskId: number): Promise<boolean> {
+  const answer = await controller.json<{ applied: boolean }>('/internal/replication/applied', {
+    taskId,
+  });
+  return answer.applied;
+}
+
+/** The task's data from the master data node that holds it, checked against its CRC. */
+async function fetchTaskData(task: StoredTask, masterToken: string): Promise<Uint8Array> {
+  const client = new HttpClient(`http://${task.srcHost}:${task.srcPort}`, {
+    nodeName: `master data node ${task.srcAlias}`,
+    timeoutMillis: FETCH_TIMEOUT_MILLIS,
+  });
+  try {
+    const bytes = await client.getArrow(
+      `${TASK_DATA_PATH}?tid=${task.tid}&crc32=${task.dataCrc32}`,
+      { headers: { authorization: `Bearer ${masterToken}` } },
+    );
+    if (crc32(bytes) !== task.dataCrc32) {
+      throw new ShoalError(
+        'TASK_DATA_MISSING',
+        `task ${task.taskId}'s data arrived damaged (checksum mismatch)`,
+      );
+    }
+    return bytes;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,330 @@
+// The slave controller's replication service (SPEC §7.2–§7.4): it pulls tasks from the
+// master controller (long poll, reporting what it finished), persists them, and drives the
+// pure SlaveScheduler: every effect is performed in order, `persist` (LMDB, durable) before
+// any dispatch. A dispatch is a call to the data node that runs the task; its answer is the
+// scheduler's `finished` or `failed` event. Its records share the controller's LMDB, so a task
+// is marked applied in the same LMDB transaction as the slave-side commit that applied it.
+
+import type { Logger } from 'pino';
+import { isShoalError, ShoalError } from '../core/errors.ts';
+import {
+  createScheduler,
+  finishedThrough,
+  step,
+  wantsPull,
+} from '../core/replication/slave-scheduler.ts';
+import type {
+  SchedulerConfig,
+  SchedulerEffect,
+  SchedulerEvent,
+  SchedulerState,
+  SlaveTask,
+} from '../core/replication/slave-scheduler.ts';
+import { HttpClient } from '../net/index.ts';
+import { PUBLIC_PATHS } from '../net/public-wire.ts';
+import { decodeRecord, encodeRecord } from '../storage/record-codec.ts';
+import { replaceTagged, reviveTagged } from '../storage/commit-effects.ts';
+import type { ControllerState } from '../cluster/controller/controller-state.ts';
+import { PeerClient } from '../cluster/internal-peer.ts';
+import type { PeerAddress } from '../cluster/internal-peer.ts';
+import type { StoredTask } from './master-log.ts';
+import { PULL_PATH } from './master-routes.ts';
+import { encodeTask, EXECUTE_PATH } from './slave-executor.ts';
+
+/** The slave controller's settings (SPEC §2). */
+export interface SlaveSettings {
+  readonly masterCtl: { readonly host: string; readonly port: number };
+  readonly masterUser: string;
+  readonly masterPassword: string;
+  readonly queueCount: number;
+  readonly workerNum: number;
+  readonly dbScope: readonly string[] | null;
+  readonly retryInitialMillis: number;
+  readonly retryMaxMillis: number;
+}
+
+const TASK = 'stask\u0000';
+const PAYLOAD = 'spay\u0000';
+const APPLIED = 'sapplied\u0000';
+const META = 'smeta\u0000scheduler';
+const REPLICATED_DB = 'sdb\u0000';
+
+/** Longest a pull waits at the master before a heartbeat. */
+const PULL_WAIT_MILLIS = 5000;
+/** Backoff between failed pulls: doubles from the first to the last. */
+const PULL_BACKOFF_MILLIS = [100, 200, 400, 800, 1600, 3200, 5000] as const;
+/** How often the scheduler's clock ticks (retries come due). */
+const TICK_MILLIS = 100;
+/** Longest one task may run on a data node. */
+const EXECUTE_TIMEOUT_MILLIS = 600_000;
+/** Most weight pulled but not finished (room for pulling, SPEC §7.2.3). */
+const MAX_UNFINISHED_WEIGHT = 20_000_000;
+
+function key(prefix: string, id: number): string {
+  return prefix + String(id).padStart(15, '0');
+}
+
+export class SlaveReplication {
+  private readonly state: ControllerState;
+  private readonly settings: SlaveSettings;
+  private readonly self: PeerAddress;
+  private readonly master: HttpClient;
+  private readonly executors: ReadonlyMap<string, PeerClient>;
+  private readonly log: Logger;
+  private scheduler: SchedulerState;
+  private token: string | null = null;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pulling: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The last pull error, for the status functions ('' after a good pull). */
+  lastPullError = '';
+  lastPullMillis = 0;
+
+  constructor(
+    state: ControllerState,
+    settings: SlaveSettings,
+    self: PeerAddress,
+    dataNodes: readonly PeerAddress[],
+    secret: string,
+    log: Logger,
+  ) {
+    this.state = state;
+    this.settings = settings;
+    this.self = self;
+    this.log = log;
+    this.master = new HttpClient(`http://${settings.masterCtl.host}:${settings.masterCtl.port}`, {
+      nodeName: `master controller ${settings.masterCtl.host}:${settings.masterCtl.port}`,
+      timeoutMillis: PULL_WAIT_MILLIS + 10_000,
+    });
+    this.executors = new Map(
+      dataNodes.map((n) => [
+        n.alias,
+        new PeerClient(n, self.alias, secret, EXECUTE_TIMEOUT_MILLIS),
+      ]),
+    );
+    this.scheduler = createScheduler(this.config(dataNodes), this.loadTasks(), this.loadMeta());
+  }
+
+  /** The scheduler's current state (for the status functions). */
+  get current(): SchedulerState {
+    return this.scheduler;
+  }
+
+  /** Whether `taskId` was applied (its slave-side transaction committed). */
+  applied(taskId: number): boolean {
+    return this.state.records.get(key(APPLIED, taskId)) !== undefined;
+  }
+
+  /** Marks `taskId` applied by transaction `tx` (inside that transaction's decision). */
+  markApplied(taskId: number, tx: number): void {
+    this.state.records.putSync(key(APPLIED, taskId), encodeRecord(tx));
+  }
+
+  /** Whether `db` is replicated here (read-only to everyone but replication). */
+  replicates(db: string): boolean {
+    return this.state.records.get(REPLICATED_DB + db) !== undefined;
+  }
+
+  /** Starts pulling and scheduling (tasks left EXECUTING by a crash run again, safely). */
+  start(): void {
+    this.running = true;
+    this.apply({ kind: 'recover', nowMillis: Date.now() });
+    this.pulling = this.pullLoop();
+    const tick = (): void => {
+      if (!this.running) return;
+      this.apply({ kind: 'tick', nowMillis: Date.now() });
+      this.timer = setTimeout(tick, TICK_MILLIS);
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.pulling;
+    await Promise.allSettled([...this.inFlight]);
+    await this.master.close();
+    await Promise.all([...this.executors.values()].map((e) => e.close()));
+  }
+
+  /** Feeds `event` to the scheduler and performs its effects; an `error` effect is thrown. */
+  apply(event: SchedulerEvent): void {
+    const { state, effects } = step(this.scheduler, event);
+    this.scheduler = state;
+    for (const effect of effects) this.perform(effect);
+  }
+
+  private perform(effect: SchedulerEffect): void {
+    switch (effect.kind) {
+      case 'persist':
+        this.persist(effect.tasks);
+        return;
+      case 'dispatch':
+        this.dispatch(effect.taskId, effect.node);
+        return;
+      case 'stateChanged':
+        this.log.warn(
+          { from: effect.from, to: effect.to, reason: effect.reason },
+          'replication state changed',
+        );
+        return;
+      case 'error':
+        throw new ShoalError('INVALID_ARGUMENT', effect.message);
+    }
+  }
+
+  private persist(tasks: readonly SlaveTask[]): void {
+    this.state.atomically(() => {
+      for (const task of tasks)
+        this.state.records.putSync(key(TASK, task.taskId), encodeRecord(task));
+      this.state.records.putSync(
+        META,
+        encodeRecord({
+          state: this.scheduler.state,
+          stoppedReason: this.scheduler.stoppedReason,
+          pulledThrough: this.scheduler.pulledThrough,
+        }),
+      );
+    });
+  }
+
+  private dispatch(taskId: number, node: string): void {
+    const run = (async (): Promise<void> => {
+      try {
+        const executor = this.executors.get(node);
+        if (executor === undefined)
+          throw new ShoalError('NODE_UNAVAILABLE', `no data node ${node}`);
+        const task = this.payload(taskId);
+        await executor.json(EXECUTE_PATH, {
+          task: encodeTask(task),
+          masterToken: await this.login(),
+        });
+        this.apply({ kind: 'finished', taskId, nowMillis: Date.now() });
+      } catch (error) {
+        if (isShoalError(error) && error.kind === 'SESSION_EXPIRED') this.token = null;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.log.warn({ taskId, node, reason }, 'replication task failed');
+        this.apply({ kind: 'failed', taskId, reason, nowMillis: Date.now() });
+      }
+    })();
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+
+  private async pullLoop(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      if (!wantsPull(this.scheduler)) {
+        await sleep(TICK_MILLIS);
+        continue;
+      }
+      try {
+        const tasks = await this.pullOnce();
+        failures = 0;
+        this.lastPullError = '';
+        this.lastPullMillis = Date.now();
+        if (tasks.length > 0) this.received(tasks);
+      } catch (error) {
+        if (!(error instanceof Error)) throw error;
+        if (isShoalError(error) && error.kind === 'SESSION_EXPIRED') this.token = null;
+        this.lastPullError = error.message;
+        const wait =
+          PULL_BACKOFF_MILLIS[Math.min(failures, PULL_BACKOFF_MILLIS.length - 1)] ?? 5000;
+        failures++;
+        await sleep(wait);
+      }
+    }
+  }
+
+  private async pullOnce(): Promise<StoredTask[]> {
+    const token = await this.login();
+    const answer = (await this.master.postJson(
+      PULL_PATH,
+      {
+        slaveId: `${this.self.alias}@${this.self.host}:${this.self.port}`,
+        controller: `${this.self.host}:${this.self.port}`,
+        after: this.scheduler.pulledThrough,
+        finishedThrough: finishedThrough(this.scheduler),
+        maxWeight: MAX_UNFINISHED_WEIGHT,
+        waitMillis: PULL_WAIT_MILLIS,
+      },
+      { headers: { authorization: `Bearer ${token}` } },
+    )) as { tasks: string };
+    return JSON.parse(answer.tasks, reviveTagged) as StoredTask[];
+  }
+
+  /** Persists pulled tasks' payloads, then hands them to the scheduler. */
+  private received(tasks: readonly StoredTask[]): void {
+    const fresh = tasks.filter((t) => t.taskId > this.scheduler.pulledThrough);
+    this.state.atomically(() => {
+      for (const task of fresh) {
+        this.state.records.putSync(
+          key(PAYLOAD, task.taskId),
+          encodeRecord(JSON.stringify(task, replaceTagged)),
+        );
+        if (this.inScope(task.db))
+          this.state.records.putSync(REPLICATED_DB + task.db, encodeRecord(true));
+      }
+    });
+    this.apply({ kind: 'pulled', tasks: fresh, nowMillis: Date.now() });
+  }
+
+  private inScope(db: string): boolean {
+    return this.settings.dbScope === null || this.settings.dbScope.includes(db);
+  }
+
+  private payload(taskId: number): StoredTask {
+    const bytes = this.state.records.get(key(PAYLOAD, taskId)) as Uint8Array | undefined;
+    if (bytes === undefined)
+      throw new ShoalError('TASK_DATA_MISSING', `task ${taskId} was not kept`);
+    return JSON.parse(
+      decodeRecord<string>(bytes, key(PAYLOAD, taskId)),
+      reviveTagged,
+    ) as StoredTask;
+  }
+
+  private async login(): Promise<string> {
+    if (this.token !== null) return this.token;
+    const answer = (await this.master.postJson(PUBLIC_PATHS.login, {
+      user: this.settings.masterUser,
+      password: this.settings.masterPassword,
+    })) as { token: string };
+    this.token = answer.token;
+    return answer.token;
+  }
+
+  private config(dataNodes: readonly PeerAddress[]): SchedulerConfig {
+    return {
+      queueCount: this.settings.queueCount,
+      nodes: dataNodes.map((n) => n.alias),
+      workerNum: this.settings.workerNum,
+      maxAttempts: 30,
+      retryInitialMillis: this.settings.retryInitialMillis,
+      retryMaxMillis: this.settings.retryMaxMillis,
+      maxUnfinishedWeight: MAX_UNFINISHED_WEIGHT,
+      dbScope: this.settings.dbScope,
+    };
+  }
+
+  private loadTasks(): SlaveTask[] {
+    const out: SlaveTask[] = [];
+    for (const { key: k, value } of this.state.records.getRange({
+      start: TASK,
+      end: 'stask\u0001',
+    })) {
+      out.push(decodeRecord<SlaveTask>(value as Uint8Array, String(k)));
+    }
+    return out;
+  }
+
+  private loadMeta():
+    { state: SchedulerState['state']; stoppedReason: string; pulledThrough: number } | undefined {
+    const bytes = this.state.records.get(META) as Uint8Array | undefined;
+    return bytes === undefined ? undefined : decodeRecord(bytes, META);
+  }
+}
+
+function sleep(millis: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, millis));
+}

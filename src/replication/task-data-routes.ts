@@ -1,0 +1,62 @@
+// A master data node serves the data of the write tasks it coordinated to the slave data
+// nodes that execute them (SPEC §7.3.3: straight from srcIP:srcPort), to callers holding an
+// ADMIN session of the master; and it removes files no task needs any more.
+
+import type { FastifyInstance } from 'fastify';
+import { isShoalError, ShoalError } from '../core/errors.ts';
+import { tokenOf } from '../net/public-wire.ts';
+import type { PeerClient } from '../cluster/internal-peer.ts';
+import type { TaskDataFiles } from './task-data-files.ts';
+
+/** Where slave data nodes fetch task data. */
+export const TASK_DATA_PATH = '/replication/task-data';
+
+/** Registers the task data route of a master data node. */
+export function registerTaskDataRoute(
+  app: FastifyInstance,
+  files: TaskDataFiles,
+  controller: PeerClient,
+): void {
+  app.get(TASK_DATA_PATH, async (request, reply) => {
+    const token = tokenOf(request.headers.authorization);
+    const { user } = await controller.json<{ user: string }>('/internal/authenticate', { token });
+    await controller.json('/internal/access', {
+      user,
+      privilege: 'ADMIN',
+      object: 'fetch replication task data',
+    });
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const tid = Number(query['tid']);
+    const crc = Number(query['crc32']);
+    if (!Number.isSafeInteger(tid) || !Number.isSafeInteger(crc)) {
+      throw new ShoalError(
+        'BAD_REQUEST',
+        `${TASK_DATA_PATH} needs ?tid=<transaction>&crc32=<checksum>`,
+      );
+    }
+    const bytes = await files.read(tid, crc);
+    return reply
+      .type('application/octet-stream')
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+}
+
+/**
+ * Removes the task data files the master no longer needs (their tasks were finished by every
+ * slave, or their transactions aborted). A controller that does not answer leaves them for
+ * the next pass.
+ */
+export async function collectTaskData(files: TaskDataFiles, controller: PeerClient): Promise<void> {
+  const tids = await files.list();
+  if (tids.length === 0) return;
+  try {
+    const { keep } = await controller.json<{ keep: number[] }>(
+      '/internal/replication/retained-tids',
+      { tids },
+    );
+    const kept = new Set(keep);
+    for (const tid of tids) if (!kept.has(tid)) await files.remove(tid);
+  } catch (error) {
+    if (!isShoalError(error)) throw error;
+  }
+}

@@ -1,0 +1,185 @@
+// A master and a slave cluster (each 1 controller + 2 data nodes, real processes on loopback)
+// run the seed tutorial: the slave ends with the same 1,210,000 rows and checksum, the master
+// shows the tasks CREATE_DB, CREATE_PARTITIONED_TABLE, APPEND and the slave shows them
+// FINISHED; replicated databases are read-only on the slave; kill -9 of the slave's nodes
+// applies no task twice.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  TUTORIAL_DB,
+  TUTORIAL_ROWS,
+  TUTORIAL_TABLE,
+  tutorialColumns,
+} from '../src/cli/tutorial-data.ts';
+import { connect } from '../src/client/index.ts';
+import type { Connection } from '../src/client/index.ts';
+import { isShoalError } from '../src/core/errors.ts';
+import type { Value } from '../src/query/value.ts';
+import { checksumColumns, formatChecksum } from '../src/storage/index.ts';
+import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
+import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
+
+let master: TestCluster;
+let slave: TestCluster;
+let onMaster: Connection;
+let onSlave: Connection;
+
+const TABLE = `loadTable("${TUTORIAL_DB}", "${TUTORIAL_TABLE}")`;
+const SCHEMA =
+  'SecurityID SYMBOL, DateTime DATETIME, PreClosePx DOUBLE, OpenPx DOUBLE, HighPx DOUBLE, LowPx DOUBLE, LastPx DOUBLE, Volume INT, Amount DOUBLE';
+
+async function login(url: string): Promise<Connection> {
+  return connect(url, { user: 'admin', password: TEST_ADMIN_PASSWORD, timeoutMillis: 120_000 });
+}
+
+async function scalar(connection: Connection, text: string): Promise<unknown> {
+  const value = await connection.runOne(text);
+  if (value.kind !== 'scalar') throw new Error(`${text} gave ${value.kind}`);
+  return typeof value.value === 'bigint' ? Number(value.value) : value.value;
+}
+
+/** The named column of a table value, as plain values. */
+function column(value: Value, name: string): unknown[] {
+  if (value.kind !== 'table') throw new Error(`expected a table, got ${value.kind}`);
+  const index = value.table.names.indexOf(name);
+  const col = value.table.columns[index];
+  if (col === undefined) throw new Error(`no column ${name} in ${value.table.names.join(', ')}`);
+  const data = col.type === 'SYMBOL' ? col.data.dictionary : col.data;
+  return Array.from(data as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+}
+
+/** Polls `probe` until `done` holds for its value, or fails after `millis`. */
+async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  millis: number,
+): Promise<T> {
+  const deadline = Date.now() + millis;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (done(value)) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${millis} ms; last: ${String(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  master = await startTestCluster({
+    dataNodes: 2,
+    overrides: ['clusterReplicationMode=master', 'clusterReplicationIntervalMillis=50'],
+  });
+  const masterCtl = new URL(master.controllerUrl).host;
+  slave = await startTestCluster({
+    dataNodes: 2,
+    overrides: [
+      'clusterReplicationMode=slave',
+      `clusterReplicationMasterCtl=${masterCtl}`,
+      `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
+      `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
+      'clusterReplicationRetryInitialMillis=50',
+      'clusterReplicationRetryMaxMillis=200',
+    ],
+  });
+  onMaster = await login(master.dataNodeUrls[0] as string);
+  onSlave = await login(slave.dataNodeUrls[0] as string);
+}, 180_000);
+
+afterAll(async () => {
+  await onMaster?.close().catch(() => undefined);
+  await onSlave?.close().catch(() => undefined);
+  await slave?.stop();
+  await master?.stop();
+}, 60_000);
+
+describe('cluster asynchronous replication of the seed tutorial', () => {
+  it('replicates CREATE_DB, CREATE_PARTITIONED_TABLE and a 1,210,000-row APPEND', async () => {
+    await onMaster.run(
+      `create database "${TUTORIAL_DB}" partitioned by VALUE(2023.01.01..2023.12.31)`,
+    );
+    await onMaster.run(`setDatabaseForClusterReplication("${TUTORIAL_DB}", true)`);
+    await onMaster.run(
+      `create table "${TUTORIAL_DB}"."${TUTORIAL_TABLE}"(${SCHEMA}) partitioned by DateTime`,
+    );
+    const columns = tutorialColumns();
+    expect(await onMaster.append(TUTORIAL_DB, TUTORIAL_TABLE, columns)).toBe(TUTORIAL_ROWS);
+
+    const status = await onMaster.runOne('getMasterReplicationStatus()');
+    expect(column(status, 'operationType')).toEqual([
+      'CREATE_DB',
+      'CREATE_PARTITIONED_TABLE',
+      'APPEND',
+    ]);
+    expect(column(status, 'dbName')).toEqual([TUTORIAL_DB, TUTORIAL_DB, TUTORIAL_DB]);
+
+    const finished = await eventually(
+      () => onSlave.runOne('rpc(getControllerAlias(), getSlaveReplicationStatus)'),
+      (value) =>
+        column(value, 'state').length === 3 &&
+        column(value, 'state').every((s) => s === 'FINISHED'),
+      120_000,
+    );
+    expect(column(finished, 'taskId')).toEqual([1, 2, 3]);
+    expect(await scalar(onSlave, `exec count(*) from ${TABLE}`)).toBe(TUTORIAL_ROWS);
+    expect(await scalar(onSlave, `tableChecksum("${TUTORIAL_DB}", "${TUTORIAL_TABLE}")`)).toBe(
+      formatChecksum(checksumColumns(columns)),
+    );
+    const truncated = await eventually(
+      () => onMaster.runOne('getMasterReplicationStatus()'),
+      (value) => column(value, 'isTruncated').every((t) => t === 1),
+      30_000,
+    );
+    expect(column(truncated, 'taskId')).toEqual([1, 2, 3]);
+  }, 300_000);
+
+  it('keeps replicated databases read-only on the slave', async () => {
+    const error = await onSlave
+      .run(
+        `insert into ${TABLE} values (\`X, 2023.01.02T09:30:00, 1.0, 1.0, 1.0, 1.0, 1.0, 1, 1.0)`,
+      )
+      .catch((e: unknown) => e);
+    expect(isShoalError(error, 'REPLICATED_READ_ONLY')).toBe(true);
+  }, 60_000);
+
+  it('applies no task twice when the slave data node and controller are killed', async () => {
+    await onMaster.run(
+      `insert into ${TABLE} values (\`A, 2023.03.01T09:30:00, 1.0, 1.0, 1.0, 1.0, 1.0, 1, 1.0)`,
+    );
+    await slave.kill('dn1');
+    await slave.kill('controller');
+    await onMaster.run(
+      `insert into ${TABLE} values (\`B, 2023.03.02T09:30:00, 1.0, 1.0, 1.0, 1.0, 1.0, 1, 1.0)`,
+    );
+    await slave.restart('controller');
+    await slave.restart('dn1');
+    await onSlave.close();
+    onSlave = await login(slave.dataNodeUrls[1] as string);
+    await eventually(
+      () => scalar(onSlave, `exec count(*) from ${TABLE}`),
+      (n) => n === TUTORIAL_ROWS + 2,
+      120_000,
+    );
+    const masterSum = await scalar(
+      onMaster,
+      `tableChecksum("${TUTORIAL_DB}", "${TUTORIAL_TABLE}")`,
+    );
+    expect(await scalar(onSlave, `tableChecksum("${TUTORIAL_DB}", "${TUTORIAL_TABLE}")`)).toBe(
+      masterSum,
+    );
+  }, 300_000);
+
+  it('refuses replication functions in the wrong place', async () => {
+    const onSlaveError = await onSlave.run('getMasterReplicationStatus()').catch((e: unknown) => e);
+    expect(isShoalError(onSlaveError, 'REPLICATION_WRONG_ROLE')).toBe(true);
+    const onMasterError = await onMaster
+      .run('getSlaveReplicationStatus()')
+      .catch((e: unknown) => e);
+    expect(isShoalError(onMasterError, 'REPLICATION_WRONG_ROLE')).toBe(true);
+  }, 60_000);
+});
