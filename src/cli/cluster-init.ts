@@ -77,7 +77,9 @@ function replicationLines(
   }
   const masterCtl = parseHostPort(replication.masterCtl);
   if (masterCtl === undefined) {
-    throw invalid(`--master-ctl ${replication.masterCtl} is not allowed; use host:port of the master's controller`);
+    throw invalid(
+      `--master-ctl ${replication.masterCtl} is not allowed; use host:port of the master's controller`,
+    );
   }
   return {
     controller: [

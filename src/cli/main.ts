@@ -69,9 +69,9 @@ cluster
   .option('--slaves <n>', 'master: most slaves served (clusterReplicationSlaveNum, default 2)')
   .option('--master-ctl <host:port>', "slave: the master cluster's controller")
   .option('--master-user <user>', 'slave: the master user it pulls as (default admin)')
-  .option('--master-password <pw>', 'slave: that user\'s password (default: --admin-password)')
+  .option('--master-password <pw>', "slave: that user's password (default: --admin-password)")
   .option('--exec-user <user>', 'slave: the user that replays tasks (default admin)')
-  .option('--exec-password <pw>', 'slave: that user\'s password (default: --admin-password)')
+  .option('--exec-password <pw>', "slave: that user's password (default: --admin-password)")
   .action(async (dir: string, options: ClusterInitArguments) => {
     await runClusterInit({ ...options, dir }, process.stdout);
   });
