@@ -174,6 +174,77 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
     );
   }, 300_000);
 
+  it('replicates updates, deletes, truncate, column changes, dimension tables and drops', async () => {
+    const db = 'dfs://ops';
+    const t = `loadTable("${db}", "t")`;
+    const d = `loadTable("${db}", "dim")`;
+    await onMaster.run(`create database "${db}" partitioned by VALUE(1..10)`);
+    await onMaster.run(`setDatabaseForClusterReplication("${db}", true)`);
+    const statements = [
+      `create table "${db}"."t"(k INT, v DOUBLE, s SYMBOL) partitioned by k`,
+      `create table "${db}"."dim"(k INT, name STRING)`,
+      `create table "${db}"."gone"(k INT) partitioned by k`,
+      `insert into ${t} values (1, 1.5, \`a), (2, 2.5, \`b), (3, 3.5, \`c), (3, 3.5, \`c), (4, 4.5, \`d)`,
+      `insert into ${d} values (1, "one"), (2, "two")`,
+      `update ${t} set v = v * 10 where k >= 3`,
+      `delete from ${t} where k = 2`,
+      `delete from ${t} where k = 9`,
+      `alter table ${t} add column w LONG`,
+      `insert into ${t} values (5, 5.5, \`e, 55)`,
+      `alter table ${t} rename column s to sym`,
+      `update ${t} set w = 7 where k = 1`,
+      `alter table ${t} drop column v`,
+      `truncate("${db}", "dim")`,
+      `insert into ${d} values (3, "three")`,
+      `drop table "${db}"."gone"`,
+    ];
+    for (const statement of statements) await onMaster.run(statement);
+    const masterSums = {
+      t: await scalar(onMaster, `tableChecksum("${db}", "t")`),
+      dim: await scalar(onMaster, `tableChecksum("${db}", "dim")`),
+    };
+    await eventually(
+      () => scalar(onSlave, `tableChecksum("${db}", "t")`),
+      (sum) => sum === masterSums.t,
+      60_000,
+    ).catch(async (error: unknown) => {
+      const status = await onSlave.runOne('rpc(getControllerAlias(), getSlaveReplicationStatus)');
+      throw new Error(
+        `${String(error)}; slave tasks: ${JSON.stringify(
+          ['taskId', 'operationType', 'state', 'details'].map((n) => column(status, n)),
+        )}`,
+      );
+    });
+    await eventually(
+      () => scalar(onSlave, `tableChecksum("${db}", "dim")`),
+      (sum) => sum === masterSums.dim,
+      60_000,
+    );
+    expect(await scalar(onSlave, `exec count(*) from ${t}`)).toBe(5);
+    const schema = await onSlave.runOne(`schema(${t})`);
+    expect(schema.kind).toBe('dictionary');
+    expect(await scalar(onSlave, `existsTable("${db}", "gone")`)).toBe(0);
+    const types = column(await onMaster.runOne('getMasterReplicationStatus()'), 'operationType');
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'CREATE_TABLE',
+        'SQL_UPDATE',
+        'SQL_DELETE',
+        'ADD_COLUMN',
+        'RENAME_COLUMN',
+        'DROP_COLUMN',
+        'TRUNCATE_TABLE',
+        'DROP_TABLE',
+      ]),
+    );
+    await onMaster.run(`drop database "${db}"`);
+    await eventually(
+      () => scalar(onSlave, `existsDatabase("${db}")`),
+      (exists) => exists === 0,
+      60_000,
+    );
+  }, 300_000);
+
   it('refuses replication functions in the wrong place', async () => {
     const onSlaveError = await onSlave.run('getMasterReplicationStatus()').catch((e: unknown) => e);
     expect(isShoalError(onSlaveError, 'REPLICATION_WRONG_ROLE')).toBe(true);

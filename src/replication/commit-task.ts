@@ -31,6 +31,8 @@ export function commitTask(encoded: readonly string[]): CommitTask | null {
   if (first === undefined || first.kind === 'COMPACT') return null;
   const operationType: OperationType = first.kind;
   const data = isDataOperation(operationType);
+  // A row change that matched no row changed nothing: there is nothing to replay.
+  if (data && effects.every((e) => e.changes.length === 0)) return null;
   const rows = data ? effects.reduce((sum, e) => sum + e.rowsWritten, 0) : 0;
   return {
     operationType,

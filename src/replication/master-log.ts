@@ -28,7 +28,12 @@ export interface StoredTask extends ReplicationTask {
   readonly ddl: readonly CatalogChange[];
   /** CRC-32 of the task data file on the source node (0 when the task has no data file). */
   readonly dataCrc32: number;
+  /** Row changes: the row-delta file each participant keeps (their union is the change). */
+  readonly parts: readonly TaskPart[];
 }
+
+/** A participant's row-delta file of a task, and where to fetch it. */
+export interface TaskPart extends TaskSource, TaskDataRef {}
 
 /** Where the data of a commit's task is, when it has a data file. */
 export interface TaskDataRef {
@@ -134,6 +139,7 @@ export class MasterLog {
     commit: CommitTask,
     source: TaskSource,
     data: TaskDataRef | null,
+    parts: readonly TaskPart[],
     nowMillis: number,
   ): StoredTask | null {
     const setting = this.database(commit.db);
@@ -142,7 +148,7 @@ export class MasterLog {
       this.db.putSync(UNREPLICATED, encodeRecord(this.unreplicatedCommits() + 1));
       return null;
     }
-    const task = this.append(tid, commit, source, data, setting.executionSet, nowMillis);
+    const task = this.append(tid, commit, source, data, parts, setting.executionSet, nowMillis);
     if (commit.operationType === 'DROP_DB') this.setDatabase(commit.db, undefined);
     return task;
   }
@@ -170,7 +176,7 @@ export class MasterLog {
       partitions: [],
       ddl: [create],
     };
-    return this.append(0, commit, source, null, previous?.executionSet ?? 0, nowMillis);
+    return this.append(0, commit, source, null, [], previous?.executionSet ?? 0, nowMillis);
   }
 
   /**
@@ -215,6 +221,7 @@ export class MasterLog {
     commit: CommitTask,
     source: TaskSource,
     data: TaskDataRef | null,
+    parts: readonly TaskPart[],
     executionSet: 0 | 1,
     nowMillis: number,
   ): StoredTask {
@@ -237,11 +244,12 @@ export class MasterLog {
       srcHost: source.host,
       srcPort: source.port,
       weight: commit.weight,
-      bytes: data?.bytes ?? 0,
+      bytes: (data?.bytes ?? 0) + parts.reduce((n, p) => n + p.bytes, 0),
       partitions: commit.partitions,
       executionSet,
       ddl: commit.ddl,
       dataCrc32: data?.crc32 ?? 0,
+      parts,
     };
     assert(this.task(taskId) === undefined, `task ${taskId} recorded twice`);
     this.db.putSync(taskKey(taskId), encodeRecord(task));

@@ -77,10 +77,23 @@ export class MasterReplication {
   }
 
   /** Records the task of a just-committed transaction (inside the decision's LMDB write). */
-  recordCommit(record: StoredTransaction, data: TaskDataRef | null, nowMillis: number): void {
+  recordCommit(
+    record: StoredTransaction,
+    data: TaskDataRef | null,
+    parts: readonly { readonly alias: string; readonly bytes: number; readonly crc32: number }[],
+    nowMillis: number,
+  ): void {
     const task = commitTask(Object.values(record.effects));
     if (task === null) return;
-    this.log.recordCommit(record.id, task, this.source(record.coordinator), data, nowMillis);
+    const located = parts.map((p) => ({ ...this.source(p.alias), bytes: p.bytes, crc32: p.crc32 }));
+    this.log.recordCommit(
+      record.id,
+      task,
+      this.source(record.coordinator),
+      data,
+      located,
+      nowMillis,
+    );
   }
 
   /** Wakes pulls waiting for tasks (call after a decision that may have recorded one). */

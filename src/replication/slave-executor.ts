@@ -14,7 +14,12 @@ import type { ClusterCoordinator } from '../cluster/datanode/cluster-coordinator
 import type { PeerClient } from '../cluster/internal-peer.ts';
 import { jsonBody, stringField } from '../cluster/internal-peer.ts';
 import type { StoredTask } from './master-log.ts';
-import { taskDataColumns } from './task-data-files.ts';
+import { taskDataColumns, taskDataDelta } from './task-data-files.ts';
+import { isRowChange } from '../storage/row-delta.ts';
+import type { RowDelta } from '../storage/row-delta.ts';
+import type { TaskPart } from './master-log.ts';
+import type { Column } from '../core/types/column.ts';
+import { concatColumns } from '../core/types/column-ops.ts';
 import { TASK_DATA_PATH } from './task-data-routes.ts';
 
 /** The route a slave controller dispatches tasks to. */
@@ -71,13 +76,24 @@ async function executeTask(
   if (await applied(options.controller, task.taskId)) return 'already';
   try {
     if (task.operationType === 'APPEND') {
-      const columns = taskDataColumns(await fetchTaskData(task, masterToken));
+      const source = { ...sourceOf(task), bytes: task.bytes, crc32: task.dataCrc32 };
+      const columns = taskDataColumns(await fetchTaskData(task, source, masterToken));
       await options.coordinator.append(
         options.executionUser,
         task.db,
         task.table,
         columns,
         task.taskId,
+      );
+    } else if (isRowChange(task.operationType)) {
+      const deltas = await Promise.all(
+        task.parts.map(async (part) => taskDataDelta(await fetchTaskData(task, part, masterToken))),
+      );
+      await options.coordinator.replicateRowDelta(
+        options.executionUser,
+        task.taskId,
+        task,
+        joinDeltas(deltas),
       );
     } else if (task.ddl.length > 0) {
       await options.coordinator.replicateDdl(options.executionUser, task.taskId, {
@@ -106,18 +122,39 @@ async function applied(controller: PeerClient, taskId: number): Promise<boolean>
   return answer.applied;
 }
 
-/** The task's data from the master data node that holds it, checked against its CRC. */
-async function fetchTaskData(task: StoredTask, masterToken: string): Promise<Uint8Array> {
-  const client = new HttpClient(`http://${task.srcHost}:${task.srcPort}`, {
-    nodeName: `master data node ${task.srcAlias}`,
+function sourceOf(task: StoredTask): { alias: string; host: string; port: number } {
+  return { alias: task.srcAlias, host: task.srcHost, port: task.srcPort };
+}
+
+/** The row deltas of every participant as one. */
+function joinDeltas(deltas: readonly RowDelta[]): RowDelta {
+  const first = deltas[0];
+  if (first === undefined) return { removed: [], added: [] };
+  const join = (side: 'removed' | 'added'): Column[] =>
+    first[side].map((c, i) =>
+      concatColumns(
+        c.type,
+        deltas.map((d) => d[side][i] as Column),
+      ),
+    );
+  return { removed: join('removed'), added: join('added') };
+}
+
+/** A task data file from the master data node that holds it, checked against its CRC. */
+async function fetchTaskData(
+  task: StoredTask,
+  part: TaskPart,
+  masterToken: string,
+): Promise<Uint8Array> {
+  const client = new HttpClient(`http://${part.host}:${part.port}`, {
+    nodeName: `master data node ${part.alias}`,
     timeoutMillis: FETCH_TIMEOUT_MILLIS,
   });
   try {
-    const bytes = await client.getArrow(
-      `${TASK_DATA_PATH}?tid=${task.tid}&crc32=${task.dataCrc32}`,
-      { headers: { authorization: `Bearer ${masterToken}` } },
-    );
-    if (crc32(bytes) !== task.dataCrc32) {
+    const bytes = await client.getArrow(`${TASK_DATA_PATH}?tid=${task.tid}&crc32=${part.crc32}`, {
+      headers: { authorization: `Bearer ${masterToken}` },
+    });
+    if (crc32(bytes) !== part.crc32) {
       throw new ShoalError(
         'TASK_DATA_MISSING',
         `task ${task.taskId}'s data arrived damaged (checksum mismatch)`,

@@ -8,7 +8,10 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ShoalError } from '../core/errors.ts';
+import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
+import { concatColumns, takeRows } from '../core/types/column-ops.ts';
+import type { RowDelta } from '../storage/row-delta.ts';
 import {
   columnsFromFrame,
   columnsToFrame,
@@ -19,6 +22,7 @@ import {
 import { makeDirsDurably, writeFileDurably } from '../storage/durable-write.ts';
 import { nodeStorageFs } from '../storage/storage-fs.ts';
 import type { TaskDataRef } from './master-log.ts';
+import type { WireJson } from '../net/index.ts';
 
 const SUFFIX = '.task';
 
@@ -35,14 +39,18 @@ export class TaskDataFiles {
 
   /** Writes the columns appended by master transaction `tid`; their size and checksum. */
   async write(tid: number, columns: readonly Column[]): Promise<TaskDataRef> {
-    const bytes = concatBytes(
-      encodeFrame(
-        columnsToFrame(
-          columns.map((column, i) => ({ name: `c${i}`, column })),
-          { tid },
-        ),
-      ),
-    );
+    return this.writeFrame(tid, columns, { tid });
+  }
+
+  private async writeFrame(
+    tid: number,
+    columns: readonly Column[],
+    meta: { readonly tid: number },
+  ): Promise<TaskDataRef> {
+    return this.store(tid, encodeColumnsFrame(columns, meta));
+  }
+
+  private async store(tid: number, bytes: Uint8Array): Promise<TaskDataRef> {
     const file = this.path(tid);
     if (this.sync) {
       await makeDirsDurably(nodeStorageFs, this.dir, this.known);
@@ -53,6 +61,11 @@ export class TaskDataFiles {
       await rename(`${file}.tmp`, file);
     }
     return { bytes: bytes.length, crc32: crc32(bytes) };
+  }
+
+  /** Writes the row delta of master transaction `tid` (removed rows, then added rows). */
+  async writeDelta(tid: number, delta: RowDelta): Promise<TaskDataRef> {
+    return this.store(tid, encodeDeltaFrame(delta, { tid }));
   }
 
   /** The bytes of `tid`'s file, checked against `expectedCrc32` (TASK_DATA_MISSING if not). */
@@ -89,6 +102,46 @@ export class TaskDataFiles {
 /** The columns of a task data file's bytes. */
 export function taskDataColumns(bytes: Uint8Array): Column[] {
   return columnsFromFrame(decodeFrame(bytes)).columns.map((c) => c.column);
+}
+
+function encodeColumnsFrame(columns: readonly Column[], meta: WireJson): Uint8Array {
+  return concatBytes(
+    encodeFrame(
+      columnsToFrame(
+        columns.map((column, i) => ({ name: `c${i}`, column })),
+        meta,
+      ),
+    ),
+  );
+}
+
+/** A row delta as one frame: the removed rows then the added ones, `removed` in its meta. */
+export function encodeDeltaFrame(
+  delta: RowDelta,
+  meta: Readonly<Record<string, WireJson>>,
+): Uint8Array {
+  const removed = delta.removed[0] === undefined ? 0 : columnLength(delta.removed[0]);
+  const columns = delta.removed.map((c, i) => concatColumns(c.type, [c, delta.added[i] as Column]));
+  return encodeColumnsFrame(columns, { ...meta, removed });
+}
+
+/** The meta of a frame written by encodeDeltaFrame. */
+export function deltaFrameMeta(bytes: Uint8Array): Readonly<Record<string, WireJson>> {
+  return columnsFromFrame(decodeFrame(bytes)).meta as Readonly<Record<string, WireJson>>;
+}
+
+/** The row delta of a frame written by encodeDeltaFrame (a task data file or a prepare). */
+export function taskDataDelta(bytes: Uint8Array): RowDelta {
+  const { columns, meta } = columnsFromFrame(decodeFrame(bytes));
+  const removed = (meta as { removed?: number } | null)?.removed ?? 0;
+  const all = columns.map((c) => c.column);
+  const rows = all[0] === undefined ? 0 : columnLength(all[0]);
+  const range = (from: number, to: number): Uint32Array =>
+    Uint32Array.from({ length: to - from }, (_, i) => from + i);
+  return {
+    removed: all.map((c) => takeRows(c, range(0, removed))),
+    added: all.map((c) => takeRows(c, range(removed, rows))),
+  };
 }
 
 function missing(tid: number, why: string): ShoalError {

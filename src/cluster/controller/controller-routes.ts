@@ -227,7 +227,12 @@ function commitDecision(
     );
   }
   return state.decide(tx, commit, (record) =>
-    master?.recordCommit(record, taskDataOf(body['taskData']), Date.now()),
+    master?.recordCommit(
+      record,
+      taskDataOf(body['taskData']),
+      taskPartsOf(body['taskParts']),
+      Date.now(),
+    ),
   );
 }
 
@@ -236,6 +241,20 @@ function taskDataOf(value: unknown): TaskDataRef | null {
   if (value === undefined || value === null) return null;
   const record = value as Record<string, unknown>;
   return { bytes: integerField(record, 'bytes'), crc32: integerField(record, 'crc32') };
+}
+
+/** The row-delta files participants kept, by alias. */
+function taskPartsOf(value: unknown): { alias: string; bytes: number; crc32: number }[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ShoalError('BAD_REQUEST', 'taskParts must be an array');
+  return value.map((part: unknown) => {
+    const record = part as Record<string, unknown>;
+    return {
+      alias: stringField(record, 'alias'),
+      bytes: integerField(record, 'bytes'),
+      crc32: integerField(record, 'crc32'),
+    };
+  });
 }
 
 /** Participant alias → encoded effects text. */

@@ -20,9 +20,16 @@ import type { Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { PeerClient } from '../internal-peer.ts';
 import type { TaskDataFiles } from '../../replication/task-data-files.ts';
+import { encodeDeltaFrame } from '../../replication/task-data-files.ts';
+import type { RowDelta } from '../../storage/row-delta.ts';
 import type { TaskDataRef } from '../../replication/master-log.ts';
 import { decodeFragment } from './fragment-wire.ts';
-import { preparedAnswer, prepareStatement, rowsOfValue } from './participant-routes.ts';
+import {
+  preparedAnswer,
+  preparedAnswerWithDelta,
+  prepareStatement,
+  rowsOfValue,
+} from './participant-routes.ts';
 import type { PreparedAnswer } from './participant-routes.ts';
 import { statementAccess } from './statement-access.ts';
 import type { Access } from './statement-access.ts';
@@ -71,7 +78,7 @@ export class ClusterCoordinator {
       case 'local':
         return this.localSession(user).execute(statement);
       case 'broadcast':
-        return this.broadcast(text, index, statement);
+        return this.broadcast(text, index, statement, access.object);
     }
   }
 
@@ -236,20 +243,81 @@ export class ClusterCoordinator {
     );
   }
 
+  /**
+   * Applies a master's row change (replication task `taskId`) on the owners of the rows'
+   * partitions of this slave cluster under one transaction, as `user`.
+   */
+  async replicateRowDelta(
+    user: string,
+    taskId: number,
+    task: { readonly operationType: string; readonly db: string; readonly table: string },
+    delta: RowDelta,
+  ): Promise<void> {
+    const { db, table } = task;
+    await this.check(user, { route: 'local', privilege: 'DB_WRITE', object: db }, true);
+    const removed = this.splitByKey(db, table, delta.removed);
+    const added = this.splitByKey(db, table, delta.added);
+    const begun = await this.begin(db, table, [...new Set([...removed.keys(), ...added.keys()])]);
+    const tx = String(begun.tx);
+    const byOwner = new Map<string, { removed: Column[][]; added: Column[][] }>();
+    const place = (parts: Map<string, Column[]>, side: 'removed' | 'added'): void => {
+      for (const [key, rows] of parts) {
+        const owner = begun.owners[key] as string;
+        const entry = byOwner.get(owner) ?? { removed: [], added: [] };
+        entry[side].push(rows);
+        byOwner.set(owner, entry);
+      }
+    };
+    place(removed, 'removed');
+    place(added, 'added');
+    const template = delta.removed.length > 0 ? delta.removed : delta.added;
+    const join = (parts: Column[][]): Column[] =>
+      template.map((c, i) =>
+        concatColumns(
+          c.type,
+          parts.map((p) => p[i] as Column),
+        ),
+      );
+    const prepares = [...byOwner].map(async ([owner, sides]) => {
+      const frame = encodeDeltaFrame(
+        { removed: join(sides.removed), added: join(sides.added) },
+        { tx, db, table, kind: task.operationType },
+      );
+      const answer = await this.peer(owner).binary('/internal/prepare-row-delta', frame);
+      return { alias: owner, ...(JSON.parse(new TextDecoder().decode(answer)) as PreparedAnswer) };
+    });
+    await this.complete(
+      begun.tx,
+      begun.participants,
+      prepares,
+      { kind: task.operationType, db, table, rowsWritten: 0 },
+      null,
+      taskId,
+    );
+  }
+
   /** Runs statement `index` prepared on every data node under one transaction. */
-  private async broadcast(text: string, index: number, statement: Statement): Promise<Value> {
-    const begun = await this.begin(null, null, []);
+  private async broadcast(
+    text: string,
+    index: number,
+    statement: Statement,
+    db: string,
+  ): Promise<Value> {
+    // The database lets the controller say whether it replicates (row changes keep deltas).
+    const begun = await this.begin(db.startsWith('dfs://') ? db : null, null, []);
     const { store, functions } = this.options;
     const tx = String(begun.tx);
+    const replicate = begun.replicated === true;
     const prepares = begun.participants.map(async (alias) =>
       alias === this.options.alias
         ? {
             alias,
-            ...preparedAnswer(
+            ...(await preparedAnswerWithDelta(
               store,
               tx,
               rowsOfValue(await prepareStatement(store, functions, tx, text, index)),
-            ),
+              replicate ? this.options.taskData : undefined,
+            )),
           }
         : {
             alias,
@@ -257,6 +325,7 @@ export class ClusterCoordinator {
               tx,
               text,
               index,
+              replicate,
             })),
           },
     );
@@ -305,7 +374,15 @@ export class ClusterCoordinator {
     );
     const request =
       failure === undefined
-        ? { tx, decision: 'commit', summary, effects, taskData: data, replicationTaskId }
+        ? {
+            tx,
+            decision: 'commit',
+            summary,
+            effects,
+            taskData: data,
+            taskParts: taskPartsOf(settled),
+            replicationTaskId,
+          }
         : { tx, decision: 'abort', reason: reasonOf(failure.reason) };
     const { decision } = await this.options.controller.json<{ decision: string }>(
       '/internal/decide',
@@ -374,6 +451,17 @@ export class ClusterCoordinator {
       throw new ShoalError('NODE_UNAVAILABLE', `data node ${alias} is not in this cluster`);
     return peer;
   }
+}
+
+/** The row-delta files participants kept for replication, by alias. */
+function taskPartsOf(
+  settled: readonly PromiseSettledResult<ParticipantAnswer>[],
+): { alias: string; bytes: number; crc32: number }[] {
+  return settled.flatMap((s) =>
+    s.status === 'fulfilled' && s.value.data !== undefined
+      ? [{ alias: s.value.alias, ...s.value.data }]
+      : [],
+  );
 }
 
 function rowsOf(column: Column): number {

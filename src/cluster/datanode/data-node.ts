@@ -118,7 +118,7 @@ export class DataNode {
 
   /** Adds the participant and rpc routes to `app`. */
   register(app: FastifyInstance): void {
-    registerParticipantRoutes(app, this.store, this.functions);
+    registerParticipantRoutes(app, this.store, this.functions, this.taskData);
     registerRpcRoute(app, (user, name, args) => this.call(user, name, args));
     if (this.taskData !== undefined) registerTaskDataRoute(app, this.taskData, this.controller);
     if (this.slaveExecution !== undefined) {

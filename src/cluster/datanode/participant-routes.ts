@@ -18,6 +18,10 @@ import { append, encodeEffects } from '../../storage/index.ts';
 import type { CatalogChange } from '../../storage/index.ts';
 import { reviveTagged } from '../../storage/commit-effects.ts';
 import { applyReplicatedDdl } from '../../storage/replicated-ddl.ts';
+import { applyRowDelta, preparedRowDelta } from '../../storage/row-delta.ts';
+import type { TaskDataFiles } from '../../replication/task-data-files.ts';
+import { deltaFrameMeta, taskDataDelta } from '../../replication/task-data-files.ts';
+import type { TaskDataRef } from '../../replication/master-log.ts';
 import { isOperationType } from '../../core/operation-type.ts';
 import type { Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
@@ -68,6 +72,25 @@ export interface PreparedAnswer {
   readonly rows: number;
   /** encodeEffects text of the prepared write ('' when it changed nothing). */
   readonly effects: string;
+  /** On a master: the row-delta file kept for replication (row changes of replicated databases). */
+  readonly data?: TaskDataRef;
+}
+
+/**
+ * preparedAnswer, plus — when `files` is given (the database replicates) and the write is a
+ * row change — its row delta kept in a task data file for the slaves.
+ */
+export async function preparedAnswerWithDelta(
+  store: Store,
+  tx: string,
+  rows: number,
+  files: TaskDataFiles | undefined,
+): Promise<PreparedAnswer> {
+  const answer = preparedAnswer(store, tx, rows);
+  if (files === undefined) return answer;
+  const delta = await preparedRowDelta(store, tx);
+  if (delta === null) return answer;
+  return { ...answer, data: await files.writeDelta(Number(tx), delta) };
 }
 
 /** The answer for a write just prepared under `tx` on `store`. */
@@ -86,6 +109,7 @@ export function registerParticipantRoutes(
   app: FastifyInstance,
   store: Store,
   functions: FunctionRegistry,
+  taskData?: TaskDataFiles,
 ): void {
   app.post('/internal/prepare-append', async (request) => {
     const frame = decodeFrame(request.body as Uint8Array);
@@ -111,7 +135,8 @@ export function registerParticipantRoutes(
       integerField(body, 'index'),
     );
     crashPoint('datanode.after-prepare');
-    return preparedAnswer(store, tx, rowsOfValue(value));
+    const files = body['replicate'] === true ? taskData : undefined;
+    return preparedAnswerWithDelta(store, tx, rowsOfValue(value), files);
   });
   app.post('/internal/prepare-replicated-ddl', async (request) => {
     const body = jsonBody(request);
@@ -124,6 +149,22 @@ export function registerParticipantRoutes(
     await applyReplicatedDdl(store.preparing(tx), operationType, stringField(body, 'db'), changes);
     crashPoint('datanode.after-prepare');
     return preparedAnswer(store, tx, 0);
+  });
+  app.post('/internal/prepare-row-delta', async (request) => {
+    const bytes = request.body as Uint8Array;
+    const { tx, db, table, kind } = deltaFrameMeta(bytes);
+    if (
+      typeof tx !== 'string' ||
+      typeof db !== 'string' ||
+      typeof table !== 'string' ||
+      typeof kind !== 'string' ||
+      !isOperationType(kind)
+    ) {
+      throw new ShoalError('BAD_REQUEST', 'a row delta needs tx, db, table and an operation type');
+    }
+    const effects = await applyRowDelta(store.preparing(tx), kind, db, table, taskDataDelta(bytes));
+    crashPoint('datanode.after-prepare');
+    return preparedAnswer(store, tx, effects.rowsWritten);
   });
   app.post('/internal/publish', async (request) => {
     await store.publish(stringField(jsonBody(request), 'tx'));
