@@ -54,5 +54,8 @@ export const MAX_PULL_WAIT_MILLIS = 10_000;
 /** Truncated tasks getMasterReplicationStatus still shows (SPEC §5: the latest 10,000). */
 export const MAX_STATUS_FINISHED_TASKS = 10_000;
 
-/** Tasks in one replication group: bounds what a slave runs at once between two barriers. */
+/** Tasks in one replication group: bounds a group's conflict set; far above queues x workers. */
 export const MAX_GROUP_TASKS = 1024;
+
+/** FINISHED tasks a slave scheduler keeps in memory (the driver keeps its durable copy). */
+export const MAX_SLAVE_FINISHED_TASKS = 10_000;

@@ -14,6 +14,7 @@ import type { ClusterCoordinator } from '../cluster/datanode/cluster-coordinator
 import type { PeerClient } from '../cluster/internal-peer.ts';
 import { jsonBody, stringField } from '../cluster/internal-peer.ts';
 import type { StoredTask } from './master-log.ts';
+import { crashPoint } from '../cluster/crash-point.ts';
 import { taskDataColumns, taskDataDelta } from './task-data-files.ts';
 import { isRowChange } from '../storage/row-delta.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
@@ -107,6 +108,7 @@ async function executeTask(
         `${task.operationType} tasks cannot be replayed by this version of Shoal: skip the task (skipClusterReplicationTask) and copy the change by hand`,
       );
     }
+    crashPoint('replication.after-apply');
     return 'applied';
   } catch (error) {
     // A duplicate run aborts at the decision: the task is applied, which is success.

@@ -28,6 +28,7 @@ import type { ControllerState } from '../cluster/controller/controller-state.ts'
 import { PeerClient } from '../cluster/internal-peer.ts';
 import type { PeerAddress } from '../cluster/internal-peer.ts';
 import type { StoredTask } from './master-log.ts';
+import { crashPoint } from '../cluster/crash-point.ts';
 import { PULL_PATH } from './master-routes.ts';
 import { encodeTask, EXECUTE_PATH } from './slave-executor.ts';
 
@@ -267,6 +268,7 @@ export class SlaveReplication {
           this.state.records.putSync(REPLICATED_DB + task.db, encodeRecord(true));
       }
     });
+    crashPoint('slave.after-pull');
     this.apply({ kind: 'pulled', tasks: fresh, nowMillis: Date.now() });
   }
 

@@ -1,6 +1,7 @@
 // A replication task as the master records it and the slave receives it (SPEC §5, §7.1):
 // one committed transaction of a replicated database.
 
+import { isDataOperation } from '../operation-type.ts';
 import type { OperationType } from '../operation-type.ts';
 
 /** Task ids are gap-free and increase in commit order, from 1. */
@@ -30,4 +31,24 @@ export interface ReplicationTask {
   /** Partition keys written ([] for DDL). */
   readonly partitions: readonly string[];
   readonly executionSet: 0 | 1;
+}
+
+/**
+ * Why `task` is malformed, or undefined when it is well-formed: for a driver that decodes a
+ * task from the wire or disk, before it reaches a state machine (which asserts the same).
+ */
+export function taskProblem(task: ReplicationTask): string | undefined {
+  const ddl = !isDataOperation(task.operationType);
+  if (!Number.isSafeInteger(task.taskId) || task.taskId < 1) return `bad task id ${task.taskId}`;
+  if (!Number.isSafeInteger(task.groupId) || task.groupId < 1) {
+    return `task ${task.taskId}: bad group id ${task.groupId}`;
+  }
+  if (!Number.isSafeInteger(task.weight) || task.weight < 1) {
+    return `task ${task.taskId}: weight ${task.weight} is below 1`;
+  }
+  if (ddl && (task.weight !== 1 || task.partitions.length > 0)) {
+    return `task ${task.taskId}: a ${task.operationType} task weighs 1 and writes no partition`;
+  }
+  if (task.db === '') return `task ${task.taskId}: no database`;
+  return undefined;
 }
