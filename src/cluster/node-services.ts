@@ -67,6 +67,10 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
             chunkSize: config.settings.clusterReplicationChunkSize,
             intervalMillis: config.settings.clusterReplicationIntervalMillis,
             intervalOpers: config.settings.clusterReplicationIntervalOpers,
+            capacity: {
+              limitWeight: config.settings.clusterReplicationRedoLogCapacity,
+              policy: config.settings.clusterReplicationOnCapacityExceeded,
+            },
           },
           sources,
         )

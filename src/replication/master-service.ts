@@ -5,7 +5,16 @@
 
 import { ShoalError } from '../core/errors.ts';
 import { MAX_PULL_TASKS, MAX_PULL_WAIT_MILLIS } from '../core/limits.ts';
+import { assert, unreachable } from '../core/assert.ts';
 import { releaseBatch } from '../core/replication/batch-release.ts';
+import {
+  initialMasterQueue,
+  pull,
+  recordTask,
+  truncated,
+  truncateThrough,
+} from '../core/replication/master-queue.ts';
+import type { Capacity, MasterQueueState, SlaveChannel } from '../core/replication/master-queue.ts';
 import { VOID } from '../query/value.ts';
 import type { Value } from '../query/value.ts';
 import { decodeRecord, encodeRecord } from '../storage/record-codec.ts';
@@ -23,6 +32,8 @@ export interface MasterSettings {
   readonly chunkSize: number;
   readonly intervalMillis: number;
   readonly intervalOpers: number;
+  /** clusterReplicationRedoLogCapacity (-1: unbounded) and what to do past it. */
+  readonly capacity: Capacity;
 }
 
 /** What a slave sends with each pull. */
@@ -40,16 +51,8 @@ export interface PullRequest {
   readonly waitMillis: number;
 }
 
-/** A slave as the master remembers it. */
-interface SlaveRecord {
-  readonly slaveId: string;
-  readonly controller: string;
-  readonly pulledThrough: number;
-  readonly finishedThrough: number;
-  readonly lastPullMillis: number;
-}
-
 const SLAVE = 'rslave\u0000';
+const UNBOUNDED: Capacity = { limitWeight: -1, policy: 'block-operations' };
 /** Rates of getReplicationChannelStatus are over this window. */
 const RATE_WINDOW_MILLIS = 60_000;
 /** Pull samples kept per slave for those rates. */
@@ -61,6 +64,8 @@ export class MasterReplication {
   private readonly settings: MasterSettings;
   private readonly sources: ReadonlyMap<string, TaskSource>;
   private readonly waiters = new Set<() => void>();
+  /** The pure queue (core/replication/master-queue.ts): slaves, retention, capacity. */
+  private queue: MasterQueueState;
   /** Per slave: what each recent pull shipped (for rates over the last minute). */
   private readonly shipped = new Map<string, { millis: number; tasks: number; bytes: number }[]>();
 
@@ -69,6 +74,38 @@ export class MasterReplication {
     this.settings = settings;
     this.sources = new Map(sources.map((s) => [s.alias, s]));
     this.log = new MasterLog(state.records);
+    this.queue = this.loadQueue();
+  }
+
+  /** The queue as the log and the slave records say (at start, and after a crash). */
+  private loadQueue(): MasterQueueState {
+    const first = this.log.firstRetainedTaskId();
+    const last = this.log.lastTaskId();
+    const retained = this.log.tasksAfter(first - 1, Number.MAX_SAFE_INTEGER);
+    const slaves = new Map<string, SlaveChannel>();
+    for (const slave of this.storedSlaves())
+      slaves.set(slave.slaveId, { ...slave, connected: false });
+    return {
+      ...initialMasterQueue(this.settings.slaveNum, last),
+      firstRetainedTaskId: first,
+      slaves,
+      retainedWeight: retained.reduce((n, t) => n + t.weight, 0),
+    };
+  }
+
+  /**
+   * Refuses a replicated write when the backlog is at clusterReplicationRedoLogCapacity and
+   * the policy is block-operations (REPLICATION_REFUSED with the way out).
+   */
+  admit(db: string): void {
+    if (!this.replicates(db)) return;
+    const probe = recordTask(
+      this.queue,
+      { taskId: this.queue.lastTaskId + 1, weight: 1 },
+      this.settings.capacity,
+      (id) => this.log.task(id)?.weight ?? 1,
+    );
+    if (probe.kind === 'refused') throw new ShoalError('REPLICATION_REFUSED', probe.message);
   }
 
   /** Whether a write to `db` now makes a task (so its coordinator keeps the task data). */
@@ -86,7 +123,7 @@ export class MasterReplication {
     const task = commitTask(Object.values(record.effects));
     if (task === null) return;
     const located = parts.map((p) => ({ ...this.source(p.alias), bytes: p.bytes, crc32: p.crc32 }));
-    this.log.recordCommit(
+    const stored = this.log.recordCommit(
       record.id,
       task,
       this.source(record.coordinator),
@@ -94,6 +131,19 @@ export class MasterReplication {
       located,
       nowMillis,
     );
+    if (stored !== null) this.queued(stored);
+  }
+
+  /** Takes a just-recorded task into the queue; drop-oldest drops what it must. */
+  private queued(task: StoredTask): void {
+    // The capacity was checked when the write began (admit); a refusal here is a race that
+    // only lets the backlog go a little over, so the write is kept as block-operations would.
+    const capacity =
+      this.settings.capacity.policy === 'drop-oldest' ? this.settings.capacity : UNBOUNDED;
+    const result = recordTask(this.queue, task, capacity, (id) => this.log.task(id)?.weight ?? 1);
+    assert(result.kind === 'ok', 'an unbounded queue takes every task');
+    this.queue = result.state;
+    if (result.dropped.length > 0) this.log.truncate(result.dropped.at(-1) as number);
   }
 
   /** Wakes pulls waiting for tasks (call after a decision that may have recorded one). */
@@ -103,9 +153,10 @@ export class MasterReplication {
 
   /** setDatabaseForClusterReplication's effect on the master (atomic, durable). */
   enableDatabase(db: string, enabled: boolean, create: CatalogChange | null, via: string): void {
-    this.state.atomically(() =>
-      this.log.enableDatabase(db, enabled, create, this.source(via), Date.now()),
-    );
+    this.state.atomically(() => {
+      const task = this.log.enableDatabase(db, enabled, create, this.source(via), Date.now());
+      if (task !== null) this.queued(task);
+    });
     this.notify();
   }
 
@@ -132,13 +183,14 @@ export class MasterReplication {
     }
   }
 
-  /** The tasks every slave finished are dropped; the tids whose data files may go. */
-  truncate(): number[] {
-    const slaves = this.slaves();
-    if (slaves.length === 0) return [];
-    const through = Math.min(...slaves.map((s) => s.finishedThrough));
-    return this.state.atomically(() => {
-      return this.log.truncate(through).flatMap((task) => (task.bytes > 0 ? [task.tid] : []));
+  /** Drops the tasks every slave finished (their data files go with the next collection). */
+  truncate(): void {
+    const through = truncateThrough(this.queue);
+    if (through < this.queue.firstRetainedTaskId) return;
+    this.state.atomically(() => {
+      const dropped = this.log.truncate(through);
+      const freed = dropped.reduce((n, t) => n + t.weight, 0);
+      this.queue = truncated(this.queue, through, freed);
     });
   }
 
@@ -259,45 +311,41 @@ export class MasterReplication {
     return VOID;
   }
 
+  /** The queue's verdict on a pull; the slave's position is durable before the answer. */
   private register(request: PullRequest): void {
-    this.state.atomically(() => {
-      const known = this.slave(request.slaveId);
-      if (known === undefined && this.slaves().length >= this.settings.slaveNum) {
-        throw new ShoalError(
-          'REPLICATION_REFUSED',
-          `this master already serves ${this.settings.slaveNum} slaves (clusterReplicationSlaveNum); slave ${request.slaveId} is refused: raise clusterReplicationSlaveNum on the master controller`,
-        );
-      }
-      const first = this.log.firstRetainedTaskId();
-      if (request.after + 1 < first) {
-        throw new ShoalError(
-          'RESYNC_REQUIRED',
-          `full resync required: slave ${request.slaveId} holds tasks through ${request.after} but the master keeps only tasks from ${first}`,
-        );
-      }
-      const record: SlaveRecord = {
-        slaveId: request.slaveId,
-        controller: request.controller,
-        pulledThrough: Math.max(known?.pulledThrough ?? 0, request.after),
-        finishedThrough: Math.max(known?.finishedThrough ?? 0, request.finishedThrough),
-        lastPullMillis: Date.now(),
-      };
-      this.state.records.putSync(SLAVE + request.slaveId, encodeRecord(record));
-    });
+    const result = pull(this.queue, { ...request, nowMillis: Date.now() });
+    switch (result.kind) {
+      case 'refused':
+        throw new ShoalError('REPLICATION_REFUSED', result.reason);
+      case 'resync':
+        this.saveSlave(result.state, request.slaveId);
+        throw new ShoalError('RESYNC_REQUIRED', result.reason);
+      case 'serve':
+        this.saveSlave(result.state, request.slaveId);
+        return;
+      default:
+        unreachable(result);
+    }
   }
 
-  private slave(id: string): SlaveRecord | undefined {
-    const bytes = this.state.records.get(SLAVE + id) as Uint8Array | undefined;
-    return bytes === undefined ? undefined : decodeRecord<SlaveRecord>(bytes, SLAVE + id);
+  private saveSlave(state: MasterQueueState, slaveId: string): void {
+    const channel = state.slaves.get(slaveId);
+    assert(channel !== undefined, 'a served slave is registered');
+    this.state.records.putSync(SLAVE + slaveId, encodeRecord(channel));
+    this.queue = state;
   }
 
-  private slaves(): SlaveRecord[] {
-    const out: SlaveRecord[] = [];
+  private slaves(): SlaveChannel[] {
+    return [...this.queue.slaves.values()];
+  }
+
+  private storedSlaves(): SlaveChannel[] {
+    const out: SlaveChannel[] = [];
     for (const { key, value } of this.state.records.getRange({
       start: SLAVE,
       end: 'rslave\u0001',
     })) {
-      out.push(decodeRecord<SlaveRecord>(value as Uint8Array, String(key)));
+      out.push(decodeRecord<SlaveChannel>(value as Uint8Array, String(key)));
     }
     return out;
   }

@@ -7,9 +7,11 @@
 
 import type { Logger } from 'pino';
 import { isShoalError, ShoalError } from '../core/errors.ts';
+import { MAX_SLAVE_FINISHED_TASKS } from '../core/limits.ts';
 import {
   createScheduler,
   finishedThrough,
+  prune,
   step,
   wantsPull,
 } from '../core/replication/slave-scheduler.ts';
@@ -17,6 +19,7 @@ import type {
   SchedulerConfig,
   SchedulerEffect,
   SchedulerEvent,
+  SavedSchedulerState,
   SchedulerState,
   SlaveTask,
 } from '../core/replication/slave-scheduler.ts';
@@ -154,6 +157,7 @@ export class SlaveReplication {
     const { state, effects } = step(this.scheduler, event);
     this.scheduler = state;
     for (const effect of effects) this.perform(effect);
+    this.forgetOldTasks();
   }
 
   private perform(effect: SchedulerEffect): void {
@@ -175,18 +179,38 @@ export class SlaveReplication {
     }
   }
 
+  /** Keeps the newest MAX_SLAVE_FINISHED_TASKS finished tasks, in memory and on disk. */
+  private forgetOldTasks(): void {
+    const pruned = prune(this.scheduler, MAX_SLAVE_FINISHED_TASKS);
+    if (pruned === this.scheduler) return;
+    const dropped = [...this.scheduler.tasks.keys()].filter((id) => !pruned.tasks.has(id));
+    this.scheduler = pruned;
+    this.state.atomically(() => {
+      for (const id of dropped) {
+        this.state.records.removeSync(key(TASK, id));
+        this.state.records.removeSync(key(PAYLOAD, id));
+      }
+      this.persistMeta();
+    });
+  }
+
+  private persistMeta(): void {
+    this.state.records.putSync(
+      META,
+      encodeRecord({
+        state: this.scheduler.state,
+        stoppedReason: this.scheduler.stoppedReason,
+        pulledThrough: this.scheduler.pulledThrough,
+        finishedThrough: finishedThrough(this.scheduler),
+      }),
+    );
+  }
+
   private persist(tasks: readonly SlaveTask[]): void {
     this.state.atomically(() => {
       for (const task of tasks)
         this.state.records.putSync(key(TASK, task.taskId), encodeRecord(task));
-      this.state.records.putSync(
-        META,
-        encodeRecord({
-          state: this.scheduler.state,
-          stoppedReason: this.scheduler.stoppedReason,
-          pulledThrough: this.scheduler.pulledThrough,
-        }),
-      );
+      this.persistMeta();
     });
   }
 

@@ -163,6 +163,7 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
     const body = jsonBody(request);
     const db = typeof body['db'] === 'string' ? body['db'] : null;
     const table = typeof body['table'] === 'string' ? body['table'] : null;
+    if (db !== null) options.master?.admit(db);
     const { id, owners } = state.begin(
       stringField(body, 'coordinator'),
       db !== null && table !== null ? { db, table } : null,
