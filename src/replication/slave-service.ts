@@ -344,8 +344,7 @@ export class SlaveReplication {
     return out;
   }
 
-  private loadMeta():
-    { state: SchedulerState['state']; stoppedReason: string; pulledThrough: number } | undefined {
+  private loadMeta(): SavedSchedulerState | undefined {
     const bytes = this.state.records.get(META) as Uint8Array | undefined;
     return bytes === undefined ? undefined : decodeRecord(bytes, META);
   }
