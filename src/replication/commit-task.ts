@@ -40,8 +40,19 @@ export function commitTask(encoded: readonly string[]): CommitTask | null {
     table: tableOf(first),
     weight: Math.max(1, rows),
     partitions: data ? partitionsOf(effects) : [],
-    ddl: data ? [] : first.changes,
+    ddl: data ? [] : ddlOf(first, effects),
   };
+}
+
+/**
+ * The schema changes of one participant (alike on all), plus every participant's removed
+ * segments: a truncate or dropPartition removes each node's own partitions.
+ */
+function ddlOf(first: CommitEffects, effects: readonly CommitEffects[]): CatalogChange[] {
+  return [
+    ...first.changes.filter((c) => c.kind !== 'remove-segments'),
+    ...effects.flatMap((e) => e.changes.filter((c) => c.kind === 'remove-segments')),
+  ];
 }
 
 function tableOf(effects: CommitEffects): string {
