@@ -245,6 +245,53 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
     );
   }, 300_000);
 
+  it('reports state, lag, metrics, queues and workers with the columns of SPEC §5', async () => {
+    const names = async (connection: Connection, text: string): Promise<readonly string[]> => {
+      const value = await connection.runOne(text);
+      return value.kind === 'table' ? value.table.names : [];
+    };
+    const state = await eventually(
+      () => onSlave.runOne('rpc(getControllerAlias(), getClusterReplicationState)'),
+      (value) => column(value, 'lagTasks')[0] === 0,
+      60_000,
+    );
+    expect(column(state, 'role')).toEqual(['slave']);
+    expect(column(state, 'state')).toEqual(['ENABLED']);
+    expect(column(await onMaster.runOne('getClusterReplicationState()'), 'role')).toEqual([
+      'master',
+    ]);
+    expect(await names(onSlave, 'getClusterReplicationMetrics(-1)')).toEqual([
+      'status',
+      'finishedTasks',
+      'unfinishedTasks',
+      'finishedTasksPerSec',
+      'maxCostPerTask',
+      'avgCostPerTask',
+      'averageGroupSize',
+    ]);
+    expect(await names(onSlave, 'getSlaveReplicationQueueStatus()')).toEqual([
+      'executionSet',
+      'queueId',
+      'unfinishedTasks',
+      'executionGroupId',
+      'executionNode',
+      'executionTime',
+      'status',
+    ]);
+    expect(await names(onSlave, 'getSlaveReplicationExecutionStatus()')).toEqual([
+      'executionSet',
+      'worker',
+      'taskId',
+      'state',
+    ]);
+    expect(await names(onMaster, 'getRecentSlaveReplicationInfo()')).toEqual([
+      'connectedController',
+      'allControllersInRaft',
+      'lastFinishedTaskId',
+      'lastPullTime',
+    ]);
+  }, 120_000);
+
   it('refuses replication functions in the wrong place', async () => {
     const onSlaveError = await onSlave.run('getMasterReplicationStatus()').catch((e: unknown) => e);
     expect(isShoalError(onSlaveError, 'REPLICATION_WRONG_ROLE')).toBe(true);

@@ -14,6 +14,8 @@ import type { ReplicationMode } from '../cluster/config/cluster-config.ts';
 import type { PeerClient } from '../cluster/internal-peer.ts';
 import { callPeer } from '../cluster/rpc.ts';
 import { CONTROLLER_REPLICATION_FUNCTIONS, misplaced } from './replication-functions.ts';
+import type { ExecutionBoard, WorkerRow } from './slave-executor.ts';
+import { statusTable } from './status-table.ts';
 
 /** What the data node's replication functions need. */
 export interface DataNodeReplicationContext {
@@ -21,12 +23,15 @@ export interface DataNodeReplicationContext {
   readonly mode: ReplicationMode;
   readonly store: Store;
   readonly controller: PeerClient;
+  /** The node's replication workers (read when the function runs). */
+  readonly board: () => ExecutionBoard;
 }
 
 /** Names of the data node's replication functions (they run on the coordinator). */
 export const DATANODE_REPLICATION_FUNCTIONS: readonly string[] = [
   ...CONTROLLER_REPLICATION_FUNCTIONS,
   'setDatabaseForClusterReplication',
+  'getSlaveReplicationExecutionStatus',
 ];
 
 /** The replication functions of a data node. */
@@ -41,7 +46,7 @@ export function dataNodeReplicationFunctions(
     maxArgs: 2,
     run: (args, { user }) => callPeer(context.controller, user, name, args.map(plain)),
   }));
-  return [...forwarded, setDatabaseForClusterReplication(context)];
+  return [...forwarded, setDatabaseForClusterReplication(context), executionStatus(context)];
 }
 
 function setDatabaseForClusterReplication(context: DataNodeReplicationContext): FunctionDefinition {
@@ -74,6 +79,34 @@ function setDatabaseForClusterReplication(context: DataNodeReplicationContext): 
         via: context.alias,
       });
       return VOID;
+    },
+  };
+}
+
+function executionStatus(context: DataNodeReplicationContext): FunctionDefinition {
+  const name = 'getSlaveReplicationExecutionStatus';
+  return {
+    kind: 'command',
+    name,
+    summary: `${name}(): what this slave data node's replication workers run now (admin only)`,
+    minArgs: 0,
+    maxArgs: 0,
+    run: async (_args, { user }) => {
+      if (context.mode !== 'slave') throw misplaced(context.mode, 'getSlaveReplicationStatus');
+      await context.controller.json('/internal/access', {
+        user,
+        privilege: 'ADMIN',
+        object: name,
+      });
+      return statusTable<WorkerRow>(
+        [
+          { name: 'executionSet', type: 'INT', of: (w) => w.executionSet },
+          { name: 'worker', type: 'INT', of: (w) => w.worker },
+          { name: 'taskId', type: 'LONG', of: (w) => w.taskId },
+          { name: 'state', type: 'STRING', of: (w) => w.state },
+        ],
+        context.board().rows(),
+      );
     },
   };
 }

@@ -34,7 +34,6 @@ export interface SlaveExecutorOptions {
   readonly controller: PeerClient;
   /** clusterReplicationExecutionUsername: the user tasks run as. */
   readonly executionUser: string;
-  readonly workerNum: number;
 }
 
 /** A task as dispatched: the master's record, encoded with tagged values. */
@@ -42,30 +41,67 @@ export function encodeTask(task: StoredTask): string {
   return JSON.stringify(task, replaceTagged);
 }
 
-/** Registers the execute route (and the execution status) of a slave data node. */
+/** What one worker of a slave data node does now (getSlaveReplicationExecutionStatus). */
+export interface WorkerRow {
+  readonly executionSet: number;
+  readonly worker: number;
+  readonly taskId: number;
+  /** TRANSMITTED: fetching the task's data from the master; EXECUTING: applying it. */
+  readonly state: 'TRANSMITTED' | 'EXECUTING';
+}
+
+/** The workers of a slave data node: at most workerNum tasks at once. */
+export class ExecutionBoard {
+  private readonly workers: (WorkerRow | undefined)[];
+
+  constructor(workerNum: number) {
+    this.workers = Array.from({ length: workerNum }, () => undefined);
+  }
+
+  /** Takes a free worker for `task` (REPLICATION_REFUSED when all are busy). */
+  take(task: StoredTask): number {
+    const worker = this.workers.indexOf(undefined);
+    if (worker < 0) {
+      throw new ShoalError(
+        'REPLICATION_REFUSED',
+        `all ${this.workers.length} replication workers of this node are busy`,
+      );
+    }
+    this.set(worker, task, 'TRANSMITTED');
+    return worker;
+  }
+
+  set(worker: number, task: StoredTask, state: WorkerRow['state']): void {
+    this.workers[worker] = { executionSet: task.executionSet, worker, taskId: task.taskId, state };
+  }
+
+  free(worker: number): void {
+    this.workers[worker] = undefined;
+  }
+
+  rows(): WorkerRow[] {
+    return this.workers.filter((w): w is WorkerRow => w !== undefined);
+  }
+}
+
+/** Registers the execute route of a slave data node; its workers show on `board`. */
 export function registerSlaveExecutor(
   app: FastifyInstance,
   options: SlaveExecutorOptions,
-): Set<StoredTask> {
-  const running = new Set<StoredTask>();
+  board: ExecutionBoard,
+): void {
   app.post(EXECUTE_PATH, async (request) => {
     const body = jsonBody(request);
     const task = JSON.parse(stringField(body, 'task'), reviveTagged) as StoredTask;
     const token = stringField(body, 'masterToken');
-    if (running.size >= options.workerNum) {
-      throw new ShoalError(
-        'REPLICATION_REFUSED',
-        `all ${options.workerNum} replication workers of this node are busy`,
-      );
-    }
-    running.add(task);
+    const worker = board.take(task);
     try {
-      return { outcome: await executeTask(options, task, token) };
+      const executing = (): void => board.set(worker, task, 'EXECUTING');
+      return { outcome: await executeTask(options, task, token, executing) };
     } finally {
-      running.delete(task);
+      board.free(worker);
     }
   });
-  return running;
 }
 
 /** Runs `task` once: 'applied' now, or 'already' when an earlier run applied it. */
@@ -73,12 +109,14 @@ async function executeTask(
   options: SlaveExecutorOptions,
   task: StoredTask,
   masterToken: string,
+  executing: () => void,
 ): Promise<'applied' | 'already'> {
   if (await applied(options.controller, task.taskId)) return 'already';
   try {
     if (task.operationType === 'APPEND') {
       const source = { ...sourceOf(task), bytes: task.bytes, crc32: task.dataCrc32 };
       const columns = taskDataColumns(await fetchTaskData(task, source, masterToken));
+      executing();
       await options.coordinator.append(
         options.executionUser,
         task.db,
@@ -90,6 +128,7 @@ async function executeTask(
       const deltas = await Promise.all(
         task.parts.map(async (part) => taskDataDelta(await fetchTaskData(task, part, masterToken))),
       );
+      executing();
       await options.coordinator.replicateRowDelta(
         options.executionUser,
         task.taskId,
@@ -99,6 +138,7 @@ async function executeTask(
     } else {
       // Schema changes (an empty list too: a truncate of an empty table) replay as DDL, so
       // the task is recorded applied like any other.
+      executing();
       await options.coordinator.replicateDdl(options.executionUser, task.taskId, {
         operationType: task.operationType,
         db: task.db,

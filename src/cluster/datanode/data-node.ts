@@ -6,8 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ReplicationMode } from '../config/cluster-config.ts';
 import type { TaskDataFiles } from '../../replication/task-data-files.ts';
 import { collectTaskData, registerTaskDataRoute } from '../../replication/task-data-routes.ts';
-import { registerSlaveExecutor } from '../../replication/slave-executor.ts';
-import type { StoredTask } from '../../replication/master-log.ts';
+import { ExecutionBoard, registerSlaveExecutor } from '../../replication/slave-executor.ts';
 import {
   DATANODE_REPLICATION_FUNCTIONS,
   dataNodeReplicationFunctions,
@@ -68,8 +67,8 @@ export class DataNode {
   private readonly recoveryIntervalMillis: number;
   private readonly taskData: TaskDataFiles | undefined;
   private readonly slaveExecution: DataNodeOptions['slaveExecution'];
-  /** Tasks this node is replaying now (a slave's getSlaveReplicationExecutionStatus). */
-  runningTasks: ReadonlySet<StoredTask> = new Set();
+  /** The replication workers of a slave data node. */
+  private readonly board: ExecutionBoard;
   private timer: NodeJS.Timeout | undefined;
   private recovering: Promise<void> = Promise.resolve();
 
@@ -79,6 +78,7 @@ export class DataNode {
     this.recoveryIntervalMillis = options.recoveryIntervalMillis;
     this.taskData = options.taskData;
     this.slaveExecution = options.slaveExecution;
+    this.board = new ExecutionBoard(options.slaveExecution?.workerNum ?? 1);
     const client = (peer: PeerAddress): PeerClient =>
       new PeerClient(peer, options.alias, options.secret, options.requestTimeoutMillis);
     this.controller = client(options.controller);
@@ -94,6 +94,7 @@ export class DataNode {
         mode: options.replicationMode ?? 'none',
         store,
         controller: this.controller,
+        board: () => this.board,
       }),
     ];
     for (const definition of definitions) {
@@ -122,12 +123,15 @@ export class DataNode {
     registerRpcRoute(app, (user, name, args) => this.call(user, name, args));
     if (this.taskData !== undefined) registerTaskDataRoute(app, this.taskData, this.controller);
     if (this.slaveExecution !== undefined) {
-      this.runningTasks = registerSlaveExecutor(app, {
-        coordinator: this.coordinator,
-        controller: this.controller,
-        executionUser: this.slaveExecution.user,
-        workerNum: this.slaveExecution.workerNum,
-      });
+      registerSlaveExecutor(
+        app,
+        {
+          coordinator: this.coordinator,
+          controller: this.controller,
+          executionUser: this.slaveExecution.user,
+        },
+        this.board,
+      );
     }
   }
 
