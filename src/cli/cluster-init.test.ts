@@ -57,6 +57,47 @@ describe('initCluster', () => {
     expect(result.defaultPassword).toBe(true);
   });
 
+  it('makes a replication master or a slave of it from the command-line flags', async () => {
+    const out = { write: () => true };
+    const masterDir = path.join(root, 'master');
+    await runClusterInit({ dir: masterDir, mode: 'master', slaves: '3' }, out);
+    const master = await loadClusterConfig(masterDir);
+    expect(master.replicationMode).toBe('master');
+    expect(master.controller.settings.clusterReplicationSlaveNum).toBe(3);
+    const slaveDir = path.join(root, 'slave');
+    await runClusterInit(
+      {
+        dir: slaveDir,
+        port: '9900',
+        mode: 'slave',
+        masterCtl: '127.0.0.1:8900',
+        adminPassword: 'secret-pw',
+        execUser: 'replayer',
+      },
+      out,
+    );
+    const slave = await loadClusterConfig(slaveDir);
+    expect(slave.replicationMode).toBe('slave');
+    expect(slave.controller.settings.clusterReplicationMasterCtl).toEqual({
+      host: '127.0.0.1',
+      port: 8900,
+    });
+    expect(slave.controller.settings.clusterReplicationMasterPassword).toBe('secret-pw');
+    expect(slave.dataNodes[0]?.settings.clusterReplicationExecutionUsername).toBe('replayer');
+    expect(
+      await asyncErrorMessage(
+        () => runClusterInit({ dir: path.join(root, 'bad'), mode: 'slave' }, out),
+        'INVALID_ARGUMENT',
+      ),
+    ).toMatch(/--mode slave needs --master-ctl/);
+    expect(
+      await asyncErrorMessage(
+        () => runClusterInit({ dir: path.join(root, 'bad2'), mode: 'primary' }, out),
+        'INVALID_ARGUMENT',
+      ),
+    ).toMatch(/--mode primary is not allowed; use master or slave/);
+  });
+
   it('lays out N data nodes on the ports after P, on the host given', async () => {
     const dir = path.join(root, 'c');
     await initCluster({
