@@ -197,6 +197,13 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
       `truncate("${db}", "dim")`,
       `insert into ${d} values (3, "three")`,
       `drop table "${db}"."gone"`,
+      `addValuePartitions("${db}", 11..12)`,
+      `insert into ${t} values (11, \`k, 11)`,
+      `dropPartition("${db}", "4", "t")`,
+      `create table "${db}"."r"(k INT) partitioned by k`,
+      `insert into loadTable("${db}", "r") values (1), (2)`,
+      `renameTable("${db}", "r", "r2")`,
+      `setTableComment(loadTable("${db}", "r2"), "renamed")`,
     ];
     for (const statement of statements) await onMaster.run(statement);
     const masterSums = {
@@ -221,6 +228,13 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
       60_000,
     );
     expect(await scalar(onSlave, `exec count(*) from ${t}`)).toBe(5);
+    // A renamed table keeps its placement (its rows stay readable) on both sides.
+    expect(await scalar(onMaster, `exec count(*) from loadTable("${db}", "r2")`)).toBe(2);
+    await eventually(
+      () => scalar(onSlave, `exec count(*) from loadTable("${db}", "r2")`),
+      (n) => n === 2,
+      60_000,
+    );
     const schema = await onSlave.runOne(`schema(${t})`);
     expect(schema.kind).toBe('dictionary');
     expect(await scalar(onSlave, `existsTable("${db}", "gone")`)).toBe(0);
@@ -235,6 +249,10 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
         'DROP_COLUMN',
         'TRUNCATE_TABLE',
         'DROP_TABLE',
+        'ADD_VALUE_PARTITION',
+        'DROP_PARTITION',
+        'RENAME_TABLE',
+        'SET_TABLE_COMMENT',
       ]),
     );
     await onMaster.run(`drop database "${db}"`);

@@ -17,6 +17,7 @@ import type {
   TransactionRecord,
 } from '../../core/cluster/transaction-record.ts';
 import { decodeRecord, encodeRecord } from '../../storage/record-codec.ts';
+import { decodeEffects } from '../../storage/index.ts';
 import { createSessionTable, lmdbUserRecords, openUserStore } from '../auth/index.ts';
 import type { SessionTable, UserStore } from '../auth/index.ts';
 
@@ -115,8 +116,9 @@ export class ControllerState {
       const record = this.transaction(id);
       const outcome = decideTransaction(record, request);
       this.keep(outcome, request.kind === 'commit' ? request : null);
-      if (outcome.changed && outcome.decision === 'commit' && onCommitted !== undefined) {
-        onCommitted(this.transaction(id) as StoredTransaction);
+      if (outcome.changed && outcome.decision === 'commit' && request.kind === 'commit') {
+        this.followRenames(request.effects);
+        onCommitted?.(this.transaction(id) as StoredTransaction);
       }
       return outcome.decision;
     });
@@ -180,6 +182,20 @@ export class ControllerState {
       summary: commit?.summary ?? previous?.summary ?? null,
       effects: commit?.effects ?? previous?.effects ?? {},
     });
+  }
+
+  /** A renamed table keeps its partitions where they are: its placement moves with it. */
+  private followRenames(effects: Readonly<Record<string, string>>): void {
+    const first = Object.values(effects).find((text) => text !== '');
+    if (first === undefined) return;
+    for (const change of decodeEffects(first).changes) {
+      if (change.kind !== 'update-table' || change.table === change.meta.name) continue;
+      const from = `${PLACEMENT}${change.db}\u0000${change.table}`;
+      const bytes = this.db.get(from) as Uint8Array | undefined;
+      if (bytes === undefined) continue;
+      this.db.putSync(`${PLACEMENT}${change.db}\u0000${change.meta.name}`, bytes);
+      this.db.removeSync(from);
+    }
   }
 
   private place(

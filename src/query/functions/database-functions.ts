@@ -28,7 +28,7 @@ export function databaseArg(value: Value | undefined, position: Position): strin
 }
 
 /** The (database, table) a table handle names. */
-function tableHandleArg(
+export function tableHandleArg(
   value: Value | undefined,
   position: Position,
 ): { database: string; table: string } {

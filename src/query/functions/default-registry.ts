@@ -3,6 +3,7 @@
 
 import { AGGREGATE_NAMES } from '../aggregate/index.ts';
 import { DATABASE_FUNCTIONS } from './database-functions.ts';
+import { SCHEMA_FUNCTIONS } from './schema-functions.ts';
 import { FunctionRegistry } from './registry.ts';
 import { SCALAR_FUNCTIONS } from './scalar-functions.ts';
 
@@ -25,7 +26,7 @@ export function defaultRegistry(): FunctionRegistry {
   for (const name of AGGREGATE_NAMES) {
     registry.register({ kind: 'aggregate', name, summary: AGGREGATE_SUMMARIES[name] ?? name });
   }
-  for (const definition of [...SCALAR_FUNCTIONS, ...DATABASE_FUNCTIONS])
+  for (const definition of [...SCALAR_FUNCTIONS, ...DATABASE_FUNCTIONS, ...SCHEMA_FUNCTIONS])
     registry.register(definition);
   return registry;
 }
