@@ -6,11 +6,27 @@ import { benchClusterAppend } from './cluster-append.bench.ts';
 import { benchQueries } from './query.bench.ts';
 import { benchStorageAppend } from './storage-append.bench.ts';
 
-const results = {
+import { benchReplication } from './replication.bench.ts';
+
+// `npm run bench -- replication clusterAppend` runs only the benchmarks named.
+const BENCHES: Readonly<Record<string, () => Promise<unknown>>> = {
+  storageAppend: benchStorageAppend,
+  query: benchQueries,
+  clusterAppend: benchClusterAppend,
+  replication: benchReplication,
+};
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  throw new Error(
+    `no benchmark ${unknown.join(', ')}; there are ${Object.keys(BENCHES).join(', ')}`,
+  );
+}
+const results: Record<string, unknown> = {
   machine: describeMachine(),
   startedAt: new Date().toISOString(),
-  storageAppend: await benchStorageAppend(),
-  query: await benchQueries(),
-  clusterAppend: await benchClusterAppend(),
 };
+for (const [name, run] of Object.entries(BENCHES)) {
+  if (wanted.length === 0 || wanted.includes(name)) results[name] = await run();
+}
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -1,0 +1,209 @@
+// The replication benchmarks (issue: replication, SPEC §10), on a master and a slave cluster
+// (each 1 controller + 2 data nodes, separate processes on loopback), in one run:
+// 1. lag: the tutorial append (1,210,000 rows × 9 columns) from the client's acknowledgement
+//    until every row is readable on the slave (target ≤ 0.25 s);
+// 2. sustained throughput: 100 appends of 10,000 rows from 4 clients, from the first send
+//    until the slave holds every row (target ≥ 5 M rows/s);
+// 3. the master's append time with replication on vs off (ratio off/on, target ≥ 0.9).
+
+import { performance } from 'node:perf_hooks';
+import { execFileSync } from 'node:child_process';
+import {
+  TUTORIAL_DB,
+  TUTORIAL_ROWS,
+  TUTORIAL_SCHEMA,
+  tutorialColumns,
+} from '../src/cli/tutorial-data.ts';
+import { connect } from '../src/client/index.ts';
+import type { Connection } from '../src/client/index.ts';
+import type { Column } from '../src/core/types/column.ts';
+import { takeRows } from '../src/core/types/column-ops.ts';
+import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
+import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
+import { median } from './machine.ts';
+
+const REPEATS = 3;
+const STREAM_APPENDS = 100;
+const STREAM_ROWS = 10_000;
+const STREAM_CLIENTS = 4;
+const PLAIN_DB = 'dfs://plainDB';
+
+export interface ReplicationResult {
+  readonly rows: number;
+  /** Master append (send → acknowledgement), replicated database. */
+  readonly appendAckMillis: number;
+  /** Acknowledgement → every row readable on the slave (SPEC §10: ≤ 250 ms). */
+  readonly lagMillis: number;
+  readonly streamRows: number;
+  /** Rows per second through the whole pipeline (SPEC §10: ≥ 5 M). */
+  readonly streamRowsPerSec: number;
+  readonly appendOffMillis: number;
+  readonly appendOnMillis: number;
+  /** Append time without replication / with it (SPEC §10: ≥ 0.9). */
+  readonly ratioOnToOff: number;
+  /** Resident memory of every node after the run, MiB. */
+  readonly rssMiB: Readonly<Record<string, number>>;
+}
+
+const schemaText = TUTORIAL_SCHEMA.map((c) => `${c.name} ${c.type}`).join(', ');
+
+export async function benchReplication(): Promise<ReplicationResult> {
+  const master = await startTestCluster({
+    overrides: ['clusterReplicationMode=master', 'clusterReplicationIntervalMillis=10'],
+  });
+  let slave: TestCluster | undefined;
+  try {
+    slave = await startTestCluster({
+      overrides: [
+        'clusterReplicationMode=slave',
+        `clusterReplicationMasterCtl=${new URL(master.controllerUrl).host}`,
+        `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
+        `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
+      ],
+    });
+    return await measure(master, slave);
+  } finally {
+    await slave?.stop();
+    await master.stop();
+  }
+}
+
+async function measure(master: TestCluster, slave: TestCluster): Promise<ReplicationResult> {
+  const onMaster = await login(master.dataNodeUrls[0] as string);
+  const onSlave = await login(slave.dataNodeUrls[1] as string);
+  try {
+    const scheme = 'VALUE(2023.01.01..2023.12.31)';
+    await onMaster.run(`create database "${TUTORIAL_DB}" partitioned by ${scheme}`);
+    await onMaster.run(`setDatabaseForClusterReplication("${TUTORIAL_DB}", true)`);
+    await onMaster.run(`create database "${PLAIN_DB}" partitioned by ${scheme}`);
+    const columns = tutorialColumns();
+    const lag: number[] = [];
+    const ackOn: number[] = [];
+    const ackOff: number[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      for (const db of [TUTORIAL_DB, PLAIN_DB]) {
+        await onMaster.run(`create table "${db}"."t${i}"(${schemaText}) partitioned by DateTime`);
+      }
+      await waitForTable(onSlave, `t${i}`);
+      // Alternate off and on so drift on the machine hits both alike.
+      ackOff.push(await timed(() => onMaster.append(PLAIN_DB, `t${i}`, columns)));
+      ackOn.push(await timed(() => onMaster.append(TUTORIAL_DB, `t${i}`, columns)));
+      const acked = performance.now();
+      await waitForRows(onSlave, `t${i}`, TUTORIAL_ROWS);
+      lag.push(performance.now() - acked);
+    }
+    const stream = await streamThroughput(
+      master.dataNodeUrls[0] as string,
+      onMaster,
+      onSlave,
+      columns,
+    );
+    const appendOnMillis = median(ackOn);
+    const appendOffMillis = median(ackOff);
+    return {
+      rows: TUTORIAL_ROWS,
+      appendAckMillis: round(appendOnMillis),
+      lagMillis: round(median(lag)),
+      streamRows: STREAM_APPENDS * STREAM_ROWS,
+      streamRowsPerSec: Math.round(stream),
+      appendOffMillis: round(appendOffMillis),
+      appendOnMillis: round(appendOnMillis),
+      ratioOnToOff: round(appendOffMillis / appendOnMillis),
+      rssMiB: rss([
+        ...master.nodes.map((n) => ({ ...n, alias: `master.${n.alias}` })),
+        ...slave.nodes.map((n) => ({ ...n, alias: `slave.${n.alias}` })),
+      ]),
+    };
+  } finally {
+    await onMaster.close();
+    await onSlave.close();
+  }
+}
+
+/** Rows per second of a stream of small appends, until the slave holds them all. */
+async function streamThroughput(
+  masterUrl: string,
+  onMaster: Connection,
+  onSlave: Connection,
+  columns: readonly Column[],
+): Promise<number> {
+  await onMaster.run(
+    `create table "${TUTORIAL_DB}"."stream"(${schemaText}) partitioned by DateTime`,
+  );
+  await waitForTable(onSlave, 'stream');
+  const chunks = Array.from({ length: STREAM_APPENDS }, (_, i) => {
+    const rows = Uint32Array.from({ length: STREAM_ROWS }, (_, r) => i * STREAM_ROWS + r);
+    return columns.map((c) => takeRows(c, rows));
+  });
+  const clients = await Promise.all(Array.from({ length: STREAM_CLIENTS }, () => login(masterUrl)));
+  const start = performance.now();
+  try {
+    await Promise.all(
+      clients.map(async (client, c) => {
+        for (let i = c; i < chunks.length; i += STREAM_CLIENTS) {
+          await client.append(TUTORIAL_DB, 'stream', chunks[i] as Column[]);
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+  }
+  await waitForRows(onSlave, 'stream', STREAM_APPENDS * STREAM_ROWS);
+  return (STREAM_APPENDS * STREAM_ROWS) / ((performance.now() - start) / 1000);
+}
+
+async function login(url: string): Promise<Connection> {
+  return connect(url, { user: 'admin', password: TEST_ADMIN_PASSWORD, timeoutMillis: 300_000 });
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+async function waitForTable(onSlave: Connection, table: string): Promise<void> {
+  await poll(async () => {
+    const value = await onSlave.runOne(`existsTable("${TUTORIAL_DB}", "${table}")`);
+    return value.kind === 'scalar' && value.value === 1;
+  }, 5);
+}
+
+async function waitForRows(onSlave: Connection, table: string, rows: number): Promise<void> {
+  await poll(async () => {
+    const value = await onSlave.runOne(
+      `exec count(*) from loadTable("${TUTORIAL_DB}", "${table}")`,
+    );
+    return value.kind === 'scalar' && Number(value.value) === rows;
+  }, 2);
+}
+
+/** Polls `done` every `everyMillis` for at most 5 minutes. */
+async function poll(done: () => Promise<boolean>, everyMillis: number): Promise<void> {
+  const deadline = performance.now() + 300_000;
+  while (!(await done().catch(() => false))) {
+    if (performance.now() > deadline) throw new Error('the slave did not catch up in 5 minutes');
+    await new Promise((resolve) => setTimeout(resolve, everyMillis));
+  }
+}
+
+function rss(nodes: readonly { alias: string; pid: number }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const node of nodes) {
+    try {
+      const kib = Number(
+        execFileSync('ps', ['-o', 'rss=', '-p', String(node.pid)])
+          .toString()
+          .trim(),
+      );
+      out[node.alias] = Math.round(kib / 1024);
+    } catch {
+      out[node.alias] = -1;
+    }
+  }
+  return out;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
