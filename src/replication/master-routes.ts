@@ -2,7 +2,7 @@
 // of the master), and the internal routes its data nodes use: enabling a database (with its
 // creation, which the CREATE_DB task carries) and asking which task data files to keep.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ShoalError } from '../core/errors.ts';
 import { tokenOf } from '../net/public-wire.ts';
 import { requireAccess } from '../cluster/auth/index.ts';
@@ -10,10 +10,12 @@ import type { ControllerState } from '../cluster/controller/controller-state.ts'
 import { integerField, jsonBody, stringField } from '../cluster/internal-peer.ts';
 import type { CatalogChange } from '../storage/index.ts';
 import { replaceTagged, reviveTagged } from '../storage/commit-effects.ts';
-import type { MasterReplication } from './master-service.ts';
+import type { MasterReplication, PullRequest } from './master-service.ts';
 
 /** Where slaves pull from. */
 export const PULL_PATH = '/replication/pull';
+/** Where slaves report what they finished between pulls. */
+export const REPORT_PATH = '/replication/report';
 
 /** Registers the master's replication routes. */
 export function registerMasterRoutes(
@@ -21,18 +23,26 @@ export function registerMasterRoutes(
   state: ControllerState,
   master: MasterReplication,
 ): void {
-  app.post(PULL_PATH, async (request) => {
+  const pullRequest = (request: FastifyRequest): PullRequest => {
     const user = state.sessions.lookup(tokenOf(request.headers.authorization), Date.now());
     requireAdmin(state, user, 'pull replication tasks');
     const body = jsonBody(request);
-    const tasks = await master.pull({
+    return {
       slaveId: stringField(body, 'slaveId'),
       controller: stringField(body, 'controller'),
       after: integerField(body, 'after'),
       finishedThrough: integerField(body, 'finishedThrough'),
       maxWeight: integerField(body, 'maxWeight'),
       waitMillis: integerField(body, 'waitMillis'),
-    });
+    };
+  };
+  app.post(REPORT_PATH, async (request) => {
+    master.report(pullRequest(request));
+    master.truncate();
+    return {};
+  });
+  app.post(PULL_PATH, async (request) => {
+    const tasks = await master.pull(pullRequest(request));
     master.truncate();
     return { tasks: JSON.stringify(tasks, replaceTagged), lastTaskId: master.log.lastTaskId() };
   });

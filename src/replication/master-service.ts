@@ -183,6 +183,11 @@ export class MasterReplication {
     }
   }
 
+  /** A slave's report of its position between pulls (checked as a pull is). */
+  report(request: PullRequest): void {
+    this.register(request);
+  }
+
   /** Drops the tasks every slave finished (their data files go with the next collection). */
   truncate(): void {
     const through = truncateThrough(this.queue);

@@ -32,7 +32,7 @@ import { PeerClient } from '../cluster/internal-peer.ts';
 import type { PeerAddress } from '../cluster/internal-peer.ts';
 import type { StoredTask } from './master-log.ts';
 import { crashPoint } from '../cluster/crash-point.ts';
-import { PULL_PATH } from './master-routes.ts';
+import { PULL_PATH, REPORT_PATH } from './master-routes.ts';
 import { encodeTask, EXECUTE_PATH } from './slave-executor.ts';
 
 /** The slave controller's settings (SPEC §2). */
@@ -77,6 +77,8 @@ export class SlaveReplication {
   private readonly log: Logger;
   private scheduler: SchedulerState;
   private token: string | null = null;
+  private reporting = false;
+  private reportAgain = false;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private pulling: Promise<void> = Promise.resolve();
@@ -226,6 +228,7 @@ export class SlaveReplication {
           masterToken: await this.login(),
         });
         this.apply({ kind: 'finished', taskId, nowMillis: Date.now() });
+        this.reportFinished();
       } catch (error) {
         if (isShoalError(error) && error.kind === 'SESSION_EXPIRED') this.token = null;
         const reason = error instanceof Error ? error.message : String(error);
@@ -262,20 +265,53 @@ export class SlaveReplication {
     }
   }
 
+  /**
+   * Tells the master at once how far this slave has finished (a pull waiting at the master
+   * carries the position it had when sent), so retention and the status follow promptly.
+   * Coalesced: one report in flight, then one more if the position moved meanwhile.
+   */
+  private reportFinished(): void {
+    if (this.reporting) {
+      this.reportAgain = true;
+      return;
+    }
+    this.reporting = true;
+    void (async () => {
+      try {
+        do {
+          this.reportAgain = false;
+          const token = await this.login();
+          await this.master.postJson(REPORT_PATH, this.position(0), {
+            headers: { authorization: `Bearer ${token}` },
+          });
+        } while (this.reportAgain && this.running);
+      } catch (error) {
+        // The next pull carries the position anyway; a lost report costs only promptness.
+        if (!(error instanceof Error)) throw error;
+        if (isShoalError(error) && error.kind === 'SESSION_EXPIRED') this.token = null;
+      } finally {
+        this.reporting = false;
+      }
+    })();
+  }
+
+  /** What the slave tells the master with a pull or a report. */
+  private position(waitMillis: number): Record<string, unknown> {
+    return {
+      slaveId: `${this.self.alias}@${this.self.host}:${this.self.port}`,
+      controller: `${this.self.host}:${this.self.port}`,
+      after: this.scheduler.pulledThrough,
+      finishedThrough: finishedThrough(this.scheduler),
+      maxWeight: MAX_UNFINISHED_WEIGHT,
+      waitMillis,
+    };
+  }
+
   private async pullOnce(): Promise<StoredTask[]> {
     const token = await this.login();
-    const answer = (await this.master.postJson(
-      PULL_PATH,
-      {
-        slaveId: `${this.self.alias}@${this.self.host}:${this.self.port}`,
-        controller: `${this.self.host}:${this.self.port}`,
-        after: this.scheduler.pulledThrough,
-        finishedThrough: finishedThrough(this.scheduler),
-        maxWeight: MAX_UNFINISHED_WEIGHT,
-        waitMillis: PULL_WAIT_MILLIS,
-      },
-      { headers: { authorization: `Bearer ${token}` } },
-    )) as { tasks: string };
+    const answer = (await this.master.postJson(PULL_PATH, this.position(PULL_WAIT_MILLIS), {
+      headers: { authorization: `Bearer ${token}` },
+    })) as { tasks: string };
     return JSON.parse(answer.tasks, reviveTagged) as StoredTask[];
   }
 
