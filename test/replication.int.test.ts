@@ -310,6 +310,42 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
     ]);
   }, 120_000);
 
+  it('tells a slave that needs dropped tasks that it needs a full resync', async () => {
+    await eventually(
+      () => onMaster.runOne('getMasterReplicationStatus()'),
+      (value) => column(value, 'isTruncated').every((t) => t === 1),
+      60_000,
+    );
+    const late = await startTestCluster({
+      dataNodes: 1,
+      overrides: [
+        'clusterReplicationMode=slave',
+        `clusterReplicationMasterCtl=${new URL(master.controllerUrl).host}`,
+        `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
+        `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
+      ],
+    });
+    try {
+      const onLate = await login(late.dataNodeUrls[0] as string);
+      try {
+        const state = await eventually(
+          () => onLate.runOne('getClusterReplicationState()'),
+          (value) => String(column(value, 'details')[0]).includes('full resync required'),
+          60_000,
+        );
+        expect(column(state, 'lastTaskId')).toEqual([0]);
+      } finally {
+        await onLate.close();
+      }
+      const channels = await onMaster.runOne('getReplicationChannelStatus()');
+      const reasons = column(channels, 'inconsistencyReason') as string[];
+      expect(reasons.filter((r) => r.includes('full resync required'))).toHaveLength(1);
+      expect(column(channels, 'inconsistent').filter((i) => i === 1)).toHaveLength(1);
+    } finally {
+      await late.stop();
+    }
+  }, 180_000);
+
   it('refuses replication functions in the wrong place', async () => {
     const onSlaveError = await onSlave.run('getMasterReplicationStatus()').catch((e: unknown) => e);
     expect(isShoalError(onSlaveError, 'REPLICATION_WRONG_ROLE')).toBe(true);

@@ -52,6 +52,7 @@ export interface PullRequest {
 }
 
 const SLAVE = 'rslave\u0000';
+const RESYNC = 'rresync\u0000';
 const UNBOUNDED: Capacity = { limitWeight: -1, policy: 'block-operations' };
 /** Rates of getReplicationChannelStatus are over this window. */
 const RATE_WINDOW_MILLIS = 60_000;
@@ -247,6 +248,12 @@ export class MasterReplication {
     };
   }
 
+  /** Why slave `slaveId` needs a full resync ('' when it does not). */
+  private resyncReason(slaveId: string): string {
+    const bytes = this.state.records.get(RESYNC + slaveId) as Uint8Array | undefined;
+    return bytes === undefined ? '' : decodeRecord<string>(bytes, RESYNC + slaveId);
+  }
+
   private setExecutionSet(args: readonly Value[]): Value {
     const [db, set] = args;
     const name = db?.kind === 'scalar' && typeof db.value === 'string' ? db.value : undefined;
@@ -292,20 +299,9 @@ export class MasterReplication {
         { name: 'retainedBytes', type: 'LONG', of: (r) => r.bytes },
         { name: 'tasksPerSec', type: 'DOUBLE', of: (r) => r.tasksPerSec },
         { name: 'bytesPerSec', type: 'DOUBLE', of: (r) => r.bytesPerSec },
-        // A slave is inconsistent when it needs tasks the master no longer holds (resync).
-        {
-          name: 'inconsistent',
-          type: 'BOOL',
-          of: (r) => r.pulledThrough + 1 < this.log.firstRetainedTaskId(),
-        },
-        {
-          name: 'inconsistencyReason',
-          type: 'STRING',
-          of: (r) =>
-            r.pulledThrough + 1 < this.log.firstRetainedTaskId()
-              ? 'full resync required: the master dropped tasks it needs'
-              : '',
-        },
+        // A slave is inconsistent when it was told it needs a full resync.
+        { name: 'inconsistent', type: 'BOOL', of: (r) => this.resyncReason(r.slaveId) !== '' },
+        { name: 'inconsistencyReason', type: 'STRING', of: (r) => this.resyncReason(r.slaveId) },
       ],
       rows,
     );
@@ -324,6 +320,8 @@ export class MasterReplication {
         throw new ShoalError('REPLICATION_REFUSED', result.reason);
       case 'resync':
         this.saveSlave(result.state, request.slaveId);
+        // Kept until a full resync (SPEC §7.8) brings the slave back in line.
+        this.state.records.putSync(RESYNC + request.slaveId, encodeRecord(result.reason));
         throw new ShoalError('RESYNC_REQUIRED', result.reason);
       case 'serve':
         this.saveSlave(result.state, request.slaveId);
