@@ -6,6 +6,7 @@
 //    until the slave holds every row (target ≥ 5 M rows/s);
 // 3. the master's append time with replication on vs off (ratio off/on, target ≥ 0.9).
 
+import { adminSession as login, slaveOverrides } from '../src/replication/test-support.ts';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
 import {
@@ -14,11 +15,10 @@ import {
   TUTORIAL_SCHEMA,
   tutorialColumns,
 } from '../src/cli/tutorial-data.ts';
-import { connect } from '../src/client/index.ts';
 import type { Connection } from '../src/client/index.ts';
 import type { Column } from '../src/core/types/column.ts';
 import { takeRows } from '../src/core/types/column-ops.ts';
-import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
+import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 import { median } from './machine.ts';
 
@@ -54,12 +54,7 @@ export async function benchReplication(): Promise<ReplicationResult> {
   let slave: TestCluster | undefined;
   try {
     slave = await startTestCluster({
-      overrides: [
-        'clusterReplicationMode=slave',
-        `clusterReplicationMasterCtl=${new URL(master.controllerUrl).host}`,
-        `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
-        `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
-      ],
+      overrides: slaveOverrides(master.controllerUrl),
     });
     return await measure(master, slave);
   } finally {
@@ -150,10 +145,6 @@ async function streamThroughput(
   }
   await waitForRows(onSlave, 'stream', STREAM_APPENDS * STREAM_ROWS);
   return (STREAM_APPENDS * STREAM_ROWS) / ((performance.now() - start) / 1000);
-}
-
-async function login(url: string): Promise<Connection> {
-  return connect(url, { user: 'admin', password: TEST_ADMIN_PASSWORD, timeoutMillis: 300_000 });
 }
 
 async function timed(run: () => Promise<unknown>): Promise<number> {

@@ -4,12 +4,17 @@
 // without an ADMIN session, and reports each slave in its status functions.
 // How: real master and slave clusters on loopback, polled with deadlines.
 
+import {
+  adminSession as login,
+  eventually,
+  slaveOverrides,
+  tableColumn as column,
+} from '../src/replication/test-support.ts';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../src/client/index.ts';
 import type { Connection } from '../src/client/index.ts';
 import type { Value } from '../src/query/value.ts';
-import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
+import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 
 const DB = 'dfs://channel';
@@ -24,10 +29,6 @@ let onMaster: Connection;
 let fast: TestCluster;
 let slow: TestCluster;
 let third: TestCluster | undefined;
-
-async function login(url: string): Promise<Connection> {
-  return connect(url, { user: 'admin', password: TEST_ADMIN_PASSWORD, timeoutMillis: 60_000 });
-}
 
 /** Runs `text` on a fresh session of `cluster`'s first data node (it may have restarted). */
 async function on(cluster: TestCluster, text: string): Promise<Value> {
@@ -44,52 +45,8 @@ function plain(value: Value): unknown {
   return typeof value.value === 'bigint' ? Number(value.value) : value.value;
 }
 
-/** The named column of a table value, as plain values. */
-function column(value: Value, name: string): unknown[] {
-  if (value.kind !== 'table') throw new Error(`expected a table, got ${value.kind}`);
-  const col = value.table.columns[value.table.names.indexOf(name)];
-  if (col === undefined) throw new Error(`no column ${name} in ${value.table.names.join(', ')}`);
-  const data = col.type === 'SYMBOL' ? col.data.dictionary : col.data;
-  return Array.from(data as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
-}
-
 function names(value: Value): readonly string[] {
   return value.kind === 'table' ? value.table.names : [];
-}
-
-/** Polls `probe` until `done` holds for its value, or fails after `millis`. */
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  millis = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + millis;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (done(value)) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met in ${millis} ms; last: ${describeValue(last)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (value instanceof Error) return value.message;
-  if (typeof value === 'object' && value !== null && 'kind' in value) {
-    const v = value as Value;
-    if (v.kind === 'table') {
-      return JSON.stringify(Object.fromEntries(v.table.names.map((n) => [n, column(v, n)])));
-    }
-    if (v.kind === 'scalar') return String(v.value);
-  }
-  return String(value);
 }
 
 /** `host:port` of a slave's controller: how the master names it. */
@@ -107,15 +64,11 @@ async function lastTaskId(): Promise<number> {
   return Number(column(await onMaster.runOne('getClusterReplicationState()'), 'lastTaskId')[0]);
 }
 
-function slaveOverrides(): string[] {
-  return [
-    'clusterReplicationMode=slave',
-    `clusterReplicationMasterCtl=${controllerOf(master)}`,
-    `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
-    `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
+function slaveOptions(): string[] {
+  return slaveOverrides(master.controllerUrl, [
     'clusterReplicationRetryInitialMillis=50',
     'clusterReplicationRetryMaxMillis=200',
-  ];
+  ]);
 }
 
 beforeAll(async () => {
@@ -128,8 +81,8 @@ beforeAll(async () => {
     ],
   });
   onMaster = await login(master.dataNodeUrls[0] as string);
-  fast = await startTestCluster({ dataNodes: 2, overrides: slaveOverrides() });
-  slow = await startTestCluster({ dataNodes: 2, overrides: slaveOverrides() });
+  fast = await startTestCluster({ dataNodes: 2, overrides: slaveOptions() });
+  slow = await startTestCluster({ dataNodes: 2, overrides: slaveOptions() });
   // Both slaves register before the first task: a slave that comes after a truncation would
   // need a full resync, which is not what this file tests.
   await eventually(finishedBySlave, (m) => m.size === 2);
@@ -215,7 +168,7 @@ describe('a master with two slaves', () => {
   }, 400_000);
 
   it('refuses a third slave with an error naming clusterReplicationSlaveNum', async () => {
-    third = await startTestCluster({ dataNodes: 1, overrides: slaveOverrides() });
+    third = await startTestCluster({ dataNodes: 1, overrides: slaveOptions() });
     const state = await eventually(
       () => on(third as TestCluster, SLAVE_STATE),
       (v) => String(column(v, 'details')[0]).includes('clusterReplicationSlaveNum'),

@@ -4,10 +4,14 @@
 // dies right after a pull. After restarts every task is applied once: row counts are exact
 // and checksums equal the master's.
 
+import {
+  adminSession as login,
+  scalarOf as scalar,
+  slaveOverrides,
+} from '../src/replication/test-support.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../src/client/index.ts';
 import type { Connection } from '../src/client/index.ts';
-import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
+import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 
 const DB = 'dfs://crashes';
@@ -16,16 +20,6 @@ const TABLE = `loadTable("${DB}", "t")`;
 let master: TestCluster;
 let slave: TestCluster;
 let onMaster: Connection;
-
-async function login(url: string): Promise<Connection> {
-  return connect(url, { user: 'admin', password: TEST_ADMIN_PASSWORD, timeoutMillis: 60_000 });
-}
-
-async function scalar(connection: Connection, text: string): Promise<unknown> {
-  const value = await connection.runOne(text);
-  if (value.kind !== 'scalar') throw new Error(`${text} gave ${value.kind}`);
-  return typeof value.value === 'bigint' ? Number(value.value) : value.value;
-}
 
 /** Polls the slave (through a fresh session each time: its nodes restart) until `done`. */
 async function onSlaveEventually(
@@ -60,15 +54,11 @@ beforeAll(async () => {
     overrides: ['clusterReplicationMode=master', 'clusterReplicationIntervalMillis=20'],
   });
   slave = await startTestCluster({
-    overrides: [
-      'clusterReplicationMode=slave',
-      `clusterReplicationMasterCtl=${new URL(master.controllerUrl).host}`,
-      `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
-      `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
+    overrides: slaveOverrides(master.controllerUrl, [
       'clusterReplicationRetryInitialMillis=50',
       'clusterReplicationRetryMaxMillis=300',
       'transactionTimeoutMillis=3000',
-    ],
+    ]),
   });
   onMaster = await login(master.dataNodeUrls[0] as string);
   await onMaster.run(`create database "${DB}" partitioned by VALUE(0..4)`);

@@ -4,11 +4,15 @@
 // equal to the master's (checksums) and without the third database. The seed is printed on
 // failure and fixed per run by SHOAL_WORKLOAD_SEED.
 
+import {
+  adminSession as login,
+  scalarOf as scalar,
+  slaveOverrides,
+} from '../src/replication/test-support.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../src/client/index.ts';
 import type { Connection } from '../src/client/index.ts';
-import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
+import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 
 const DATABASES = ['dfs://w1', 'dfs://w2', 'dfs://w3'] as const;
@@ -103,29 +107,15 @@ async function openTasks(): Promise<string> {
   return `unfinished slave tasks: ${open.join(' | ') || 'none'}`;
 }
 
-async function login(url: string): Promise<Connection> {
-  return connect(url, { user: 'admin', password: TEST_ADMIN_PASSWORD, timeoutMillis: 60_000 });
-}
-
-async function scalar(connection: Connection, text: string): Promise<unknown> {
-  const value = await connection.runOne(text);
-  if (value.kind !== 'scalar') throw new Error(`${text} gave ${value.kind}`);
-  return typeof value.value === 'bigint' ? Number(value.value) : value.value;
-}
-
 beforeAll(async () => {
   master = await startTestCluster({
     overrides: ['clusterReplicationMode=master', 'clusterReplicationIntervalMillis=20'],
   });
   slave = await startTestCluster({
-    overrides: [
-      'clusterReplicationMode=slave',
-      `clusterReplicationMasterCtl=${new URL(master.controllerUrl).host}`,
-      `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
-      `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
+    overrides: slaveOverrides(master.controllerUrl, [
       'clusterReplicationRetryInitialMillis=20',
       'clusterReplicationRetryMaxMillis=200',
-    ],
+    ]),
   });
   onMaster = await login(master.dataNodeUrls[0] as string);
   onSlave = await login(slave.dataNodeUrls[1] as string);

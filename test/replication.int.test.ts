@@ -4,6 +4,13 @@
 // FINISHED; replicated databases are read-only on the slave; kill -9 of the slave's nodes
 // applies no task twice.
 
+import {
+  adminSession as login,
+  eventually,
+  scalarOf as scalar,
+  tableColumn as column,
+  slaveOverrides,
+} from '../src/replication/test-support.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   TUTORIAL_DB,
@@ -11,12 +18,10 @@ import {
   TUTORIAL_TABLE,
   tutorialColumns,
 } from '../src/cli/tutorial-data.ts';
-import { connect } from '../src/client/index.ts';
 import type { Connection } from '../src/client/index.ts';
 import { isShoalError } from '../src/core/errors.ts';
-import type { Value } from '../src/query/value.ts';
 import { checksumColumns, formatChecksum } from '../src/storage/index.ts';
-import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
+import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 
 let master: TestCluster;
@@ -28,64 +33,17 @@ const TABLE = `loadTable("${TUTORIAL_DB}", "${TUTORIAL_TABLE}")`;
 const SCHEMA =
   'SecurityID SYMBOL, DateTime DATETIME, PreClosePx DOUBLE, OpenPx DOUBLE, HighPx DOUBLE, LowPx DOUBLE, LastPx DOUBLE, Volume INT, Amount DOUBLE';
 
-async function login(url: string): Promise<Connection> {
-  return connect(url, { user: 'admin', password: TEST_ADMIN_PASSWORD, timeoutMillis: 120_000 });
-}
-
-async function scalar(connection: Connection, text: string): Promise<unknown> {
-  const value = await connection.runOne(text);
-  if (value.kind !== 'scalar') throw new Error(`${text} gave ${value.kind}`);
-  return typeof value.value === 'bigint' ? Number(value.value) : value.value;
-}
-
-/** The named column of a table value, as plain values. */
-function column(value: Value, name: string): unknown[] {
-  if (value.kind !== 'table') throw new Error(`expected a table, got ${value.kind}`);
-  const index = value.table.names.indexOf(name);
-  const col = value.table.columns[index];
-  if (col === undefined) throw new Error(`no column ${name} in ${value.table.names.join(', ')}`);
-  const data = col.type === 'SYMBOL' ? col.data.dictionary : col.data;
-  return Array.from(data as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
-}
-
-/** Polls `probe` until `done` holds for its value, or fails after `millis`. */
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  millis: number,
-): Promise<T> {
-  const deadline = Date.now() + millis;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (done(value)) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${millis} ms; last: ${String(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 beforeAll(async () => {
   master = await startTestCluster({
     dataNodes: 2,
     overrides: ['clusterReplicationMode=master', 'clusterReplicationIntervalMillis=50'],
   });
-  const masterCtl = new URL(master.controllerUrl).host;
   slave = await startTestCluster({
     dataNodes: 2,
-    overrides: [
-      'clusterReplicationMode=slave',
-      `clusterReplicationMasterCtl=${masterCtl}`,
-      `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
-      `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
+    overrides: slaveOverrides(master.controllerUrl, [
       'clusterReplicationRetryInitialMillis=50',
       'clusterReplicationRetryMaxMillis=200',
-    ],
+    ]),
   });
   onMaster = await login(master.dataNodeUrls[0] as string);
   onSlave = await login(slave.dataNodeUrls[0] as string);
@@ -318,12 +276,7 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
     );
     const late = await startTestCluster({
       dataNodes: 1,
-      overrides: [
-        'clusterReplicationMode=slave',
-        `clusterReplicationMasterCtl=${new URL(master.controllerUrl).host}`,
-        `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
-        `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
-      ],
+      overrides: slaveOverrides(master.controllerUrl),
     });
     try {
       const onLate = await login(late.dataNodeUrls[0] as string);

@@ -1,0 +1,78 @@
+// Helpers the replication tests and benchmarks share: the overrides that make a test cluster
+// a slave of a master, an admin session, and reading scalars and table columns.
+
+import { connect } from '../client/index.ts';
+import type { Connection } from '../client/index.ts';
+import { TEST_ADMIN_PASSWORD } from '../cluster/process/test-cluster.ts';
+import type { Value } from '../query/value.ts';
+
+/** Overrides for a test cluster that replicates from the master whose controller is at `url`. */
+export function slaveOverrides(
+  masterControllerUrl: string,
+  extra: readonly string[] = [],
+): string[] {
+  return [
+    'clusterReplicationMode=slave',
+    `clusterReplicationMasterCtl=${new URL(masterControllerUrl).host}`,
+    `clusterReplicationMasterPassword=${TEST_ADMIN_PASSWORD}`,
+    `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
+    ...extra,
+  ];
+}
+
+/** An admin session on the node at `url`. */
+export async function adminSession(url: string, timeoutMillis = 120_000): Promise<Connection> {
+  return connect(url, { user: 'admin', password: TEST_ADMIN_PASSWORD, timeoutMillis });
+}
+
+/** The scalar `text` evaluates to (a LONG as a number). */
+export async function scalarOf(connection: Connection, text: string): Promise<unknown> {
+  const value = await connection.runOne(text);
+  if (value.kind !== 'scalar') throw new Error(`${text} gave ${value.kind}`);
+  return typeof value.value === 'bigint' ? Number(value.value) : value.value;
+}
+
+/** The named column of a table value as plain values (LONGs as numbers). */
+export function tableColumn(value: Value, name: string): unknown[] {
+  if (value.kind !== 'table') throw new Error(`expected a table, got ${value.kind}`);
+  const col = value.table.columns[value.table.names.indexOf(name)];
+  if (col === undefined) throw new Error(`no column ${name} in ${value.table.names.join(', ')}`);
+  const data = col.type === 'SYMBOL' ? col.data.dictionary : col.data;
+  return Array.from(data as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+}
+
+/** Polls `probe` until `done` holds for its value (errors count as not yet), or fails after `millis`. */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  millis = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + millis;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (done(value)) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met in ${millis} ms; last: ${described(last)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A value for a failure message: a table as its columns, an error as its message. */
+function described(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (typeof value === 'object' && value !== null && 'kind' in value) {
+    const v = value as Value;
+    if (v.kind === 'table') {
+      return JSON.stringify(Object.fromEntries(v.table.names.map((n) => [n, tableColumn(v, n)])));
+    }
+    if (v.kind === 'scalar') return String(v.value);
+  }
+  return String(value);
+}
