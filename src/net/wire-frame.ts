@@ -45,10 +45,11 @@ export function encodeFrame(content: FrameContent): Uint8Array[] {
   const chunks: Uint8Array[] = [];
   for (const columns of content.blocks) {
     const rows = columns.length === 0 ? 0 : columnLength(columns[0] as Column);
-    const bytes = columns.length === 0 ? new Uint8Array(0) : encodeColumnBlock(columns);
-    entries.push({ columns: columns.length, rows, bytes: bytes.length });
-    if (bytes.length > 0) chunks.push(bytes);
-    if (padding(bytes.length) > 0) chunks.push(new Uint8Array(padding(bytes.length)));
+    const block = columns.length === 0 ? [] : encodeColumnBlock(columns);
+    const length = block.reduce((n, chunk) => n + chunk.byteLength, 0);
+    entries.push({ columns: columns.length, rows, bytes: length });
+    chunks.push(...block);
+    if (padding(length) > 0) chunks.push(new Uint8Array(padding(length)));
   }
   const header = { version: VERSION, blocks: entries, body: content.body };
   return [encodePrefix(JSON.stringify(header)), ...chunks];

@@ -198,10 +198,8 @@ export class ClusterCoordinator {
         joined.map((column, i) => ({ name: `c${i}`, column })),
         { tx, db, table },
       );
-      const answer = await this.peer(owner).binary(
-        '/internal/prepare-append',
-        concatBytes(encodeFrame(frame)),
-      );
+      // Sent as the frame's chunks: the Arrow bytes view the columns, nothing is copied.
+      const answer = await this.peer(owner).binary('/internal/prepare-append', encodeFrame(frame));
       return { alias: owner, ...(JSON.parse(new TextDecoder().decode(answer)) as PreparedAnswer) };
     });
     const rows = columns[0] === undefined ? 0 : rowsOf(columns[0]);
