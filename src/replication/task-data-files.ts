@@ -4,7 +4,7 @@
 // folder) before the transaction's decision; without it, it is renamed into place unsynced
 // and a crash may lose it (the slave then reports "missing task data").
 
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ShoalError } from '../core/errors.ts';
@@ -12,14 +12,8 @@ import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
 import { concatColumns, takeRows } from '../core/types/column-ops.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
-import {
-  columnsFromFrame,
-  columnsToFrame,
-  concatBytes,
-  decodeFrame,
-  encodeFrame,
-} from '../net/index.ts';
-import { makeDirsDurably, writeFileDurably } from '../storage/durable-write.ts';
+import { columnsFromFrame, columnsToFrame, decodeFrame, encodeFrame } from '../net/index.ts';
+import { asDiskError, makeDirsDurably, TEMP_SUFFIX } from '../storage/durable-write.ts';
 import { nodeStorageFs } from '../storage/storage-fs.ts';
 import type { TaskDataRef } from './master-log.ts';
 import type { WireJson } from '../net/index.ts';
@@ -50,17 +44,31 @@ export class TaskDataFiles {
     return this.store(tid, encodeColumnsFrame(columns, meta));
   }
 
-  private async store(tid: number, bytes: Uint8Array): Promise<TaskDataRef> {
+  /**
+   * Writes `chunks` as the file of `tid` without joining them: temp → (fsync) → rename →
+   * (fsync folder), the fsyncs only with sync persistence. DISK_ERROR names the file.
+   */
+  private async store(tid: number, chunks: readonly Uint8Array[]): Promise<TaskDataRef> {
     const file = this.path(tid);
-    if (this.sync) {
-      await makeDirsDurably(nodeStorageFs, this.dir, this.known);
-      await writeFileDurably(nodeStorageFs, file, bytes);
-    } else {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(`${file}.tmp`, bytes);
-      await rename(`${file}.tmp`, file);
+    const temp = `${file}${TEMP_SUFFIX}`;
+    try {
+      if (this.sync) await makeDirsDurably(nodeStorageFs, this.dir, this.known);
+      else await mkdir(this.dir, { recursive: true });
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writev(chunks as Uint8Array[]);
+        if (this.sync) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, file);
+      if (this.sync) await nodeStorageFs.fsyncDir(this.dir);
+    } catch (error) {
+      throw asDiskError(error, `writing ${file}`);
     }
-    return { bytes: bytes.length, crc32: crc32(bytes) };
+    let crc = 0;
+    for (const chunk of chunks) crc = crc32(chunk, crc);
+    return { bytes: chunks.reduce((n, c) => n + c.byteLength, 0), crc32: crc };
   }
 
   /** Writes the row delta of master transaction `tid` (removed rows, then added rows). */
@@ -104,13 +112,12 @@ export function taskDataColumns(bytes: Uint8Array): Column[] {
   return columnsFromFrame(decodeFrame(bytes)).columns.map((c) => c.column);
 }
 
-function encodeColumnsFrame(columns: readonly Column[], meta: WireJson): Uint8Array {
-  return concatBytes(
-    encodeFrame(
-      columnsToFrame(
-        columns.map((column, i) => ({ name: `c${i}`, column })),
-        meta,
-      ),
+/** A frame's chunks (the Arrow bytes view the columns: nothing is copied). */
+function encodeColumnsFrame(columns: readonly Column[], meta: WireJson): Uint8Array[] {
+  return encodeFrame(
+    columnsToFrame(
+      columns.map((column, i) => ({ name: `c${i}`, column })),
+      meta,
     ),
   );
 }
@@ -119,7 +126,7 @@ function encodeColumnsFrame(columns: readonly Column[], meta: WireJson): Uint8Ar
 export function encodeDeltaFrame(
   delta: RowDelta,
   meta: Readonly<Record<string, WireJson>>,
-): Uint8Array {
+): Uint8Array[] {
   const removed = delta.removed[0] === undefined ? 0 : columnLength(delta.removed[0]);
   const columns = delta.removed.map((c, i) => concatColumns(c.type, [c, delta.added[i] as Column]));
   return encodeColumnsFrame(columns, { ...meta, removed });
