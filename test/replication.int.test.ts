@@ -162,6 +162,9 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
       `insert into loadTable("${db}", "r") values (1), (2)`,
       `renameTable("${db}", "r", "r2")`,
       `setTableComment(loadTable("${db}", "r2"), "renamed")`,
+      `setColumnComment(${t}, "k", "the key")`,
+      `replaceColumn!(${t}, "w", "DOUBLE")`,
+      `update ${t} set w = w + 0.5 where k = 1`,
     ];
     for (const statement of statements) await onMaster.run(statement);
     const masterSums = {
@@ -211,8 +214,24 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
         'DROP_PARTITION',
         'RENAME_TABLE',
         'SET_TABLE_COMMENT',
+        'SET_COLUMN_COMMENT',
+        'REPLACE_COLUMN',
       ]),
     );
+    const ranged = 'dfs://ops_range';
+    await onMaster.run(`create database "${ranged}" partitioned by RANGE([0, 10])`);
+    await onMaster.run(`setDatabaseForClusterReplication("${ranged}", true)`);
+    await onMaster.run(`create table "${ranged}"."t"(k INT) partitioned by k`);
+    await onMaster.run(`addRangePartitions("${ranged}", 20)`);
+    await onMaster.run(`insert into loadTable("${ranged}", "t") values (5), (15)`);
+    await eventually(
+      () => scalar(onSlave, `exec count(*) from loadTable("${ranged}", "t")`),
+      (n) => n === 2,
+      60_000,
+    );
+    expect(
+      column(await onMaster.runOne('getMasterReplicationStatus()'), 'operationType'),
+    ).toContain('ADD_RANGE_PARTITION');
     await onMaster.run(`drop database "${db}"`);
     await eventually(
       () => scalar(onSlave, `existsDatabase("${db}")`),

@@ -81,7 +81,9 @@ const SCALAR_PATTERNS: readonly RegExp[] = [
   /(?:`[\w.]*)+/y,
 ];
 
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/y;
+// DolphinDB names its mutating functions with a trailing "!" (append!, replaceColumn!): a "!"
+// right before "(" belongs to the name; elsewhere it stays an operator (a!=b).
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:!(?=\())?/y;
 const WHITESPACE = /\s+/y;
 /** A malformed literal such as 12abc, reported whole. */
 const WORD_RUN = /\d[\w.:]*/y;

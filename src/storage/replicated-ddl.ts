@@ -10,6 +10,7 @@ import type { CatalogState, DatabaseState } from './catalog.ts';
 import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import { databaseLock } from './lock-names.ts';
 import type { Writer } from './store.ts';
+import { replaceColumn } from './replace-column-op.ts';
 
 /** Replays `changes` (one master commit of `operationType` on `db`) as one write. */
 export async function applyReplicatedDdl(
@@ -18,6 +19,7 @@ export async function applyReplicatedDdl(
   db: string,
   changes: readonly CatalogChange[],
 ): Promise<CommitEffects> {
+  if (operationType === 'REPLACE_COLUMN') return replayReplaceColumn(store, db, changes);
   return store.write(
     `replicate ${operationType}(${db})`,
     [databaseLock(db, 'exclusive')],
@@ -28,6 +30,34 @@ export async function applyReplicatedDdl(
       changes: changes.flatMap((change) => localChange(state, change, newId)),
     }),
   );
+}
+
+/**
+ * REPLACE_COLUMN rewrote the master's segments; the slave converts its own: the column whose
+ * type the master's new schema changed is replaced here the same way.
+ */
+async function replayReplaceColumn(
+  store: Writer,
+  db: string,
+  changes: readonly CatalogChange[],
+): Promise<CommitEffects> {
+  const update = changes.find((c) => c.kind === 'update-table');
+  if (update === undefined || update.kind !== 'update-table') {
+    throw new ShoalError('INVALID_ARGUMENT', 'a replicated REPLACE_COLUMN carries no new schema');
+  }
+  const current = tableOf(store.catalog, db, update.table);
+  const changed = update.meta.columns.find((column) => {
+    // Matched by name: the master gives the rewritten column a new id.
+    const before = current.meta.columns.find((c) => c.name === column.name);
+    return before !== undefined && before.type !== column.type;
+  });
+  if (changed === undefined) {
+    throw new ShoalError(
+      'INVALID_ARGUMENT',
+      `no column of ${db}/${update.table} on this slave has the type the master changed: the slave differs from the master`,
+    );
+  }
+  return replaceColumn(store, db, update.table, changed.name, changed.type);
 }
 
 function localChange(

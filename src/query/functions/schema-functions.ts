@@ -3,6 +3,7 @@
 // replication ships it like any other (RENAME_TABLE, SET_TABLE_COMMENT, ADD_VALUE_PARTITION,
 // DROP_PARTITION).
 
+import { isColumnType } from '../../core/types/column-type.ts';
 import type { CellValue } from '../../core/types/column-type.ts';
 import * as storage from '../../storage/index.ts';
 import type { Position } from '../ast.ts';
@@ -28,6 +29,72 @@ function cellsArg(value: Value | undefined, position: Position): CellValue[] {
 }
 
 export const SCHEMA_FUNCTIONS: readonly FunctionDefinition[] = [
+  {
+    kind: 'command',
+    name: 'setColumnComment',
+    summary:
+      'setColumnComment(table, columnNames, comments): sets column comments (names and comments as scalars or vectors of equal length)',
+    minArgs: 3,
+    maxArgs: 3,
+    run: async ([handle, names, comments], { store, position }) => {
+      const { database, table } = tableHandleArg(handle, position);
+      const columns = textsArg(names, 'the column names', position);
+      const texts = textsArg(comments, 'the comments', position);
+      if (columns.length !== texts.length) {
+        return queryError(
+          'INVALID_ARGUMENT',
+          position,
+          `${columns.length} column names but ${texts.length} comments; give one comment per column`,
+        );
+      }
+      await storage.setColumnComment(
+        store,
+        database,
+        table,
+        Object.fromEntries(columns.map((name, i) => [name, texts[i] as string])),
+      );
+      return VOID;
+    },
+  },
+  {
+    kind: 'command',
+    name: 'addRangePartitions',
+    summary:
+      'addRangePartitions(database, boundaries): adds ranges after the last one of a RANGE scheme',
+    minArgs: 2,
+    maxArgs: 2,
+    run: async ([db, boundaries], { store, position }) => {
+      await storage.addRangePartitions(
+        store,
+        databaseArg(db, position),
+        cellsArg(boundaries, position),
+      );
+      return VOID;
+    },
+  },
+  {
+    kind: 'command',
+    name: 'replaceColumn!',
+    summary:
+      "replaceColumn!(table, columnName, newType): changes a column's type, converting its values",
+    minArgs: 3,
+    maxArgs: 3,
+    run: async ([handle, name, type], { store, position }) => {
+      const { database, table } = tableHandleArg(handle, position);
+      const typeName = textArg(type, 'the new type', position).toUpperCase();
+      if (!isColumnType(typeName)) {
+        return queryError('INVALID_ARGUMENT', position, `${typeName} is not a column type`);
+      }
+      await storage.replaceColumn(
+        store,
+        database,
+        table,
+        textArg(name, 'the column name', position),
+        typeName,
+      );
+      return VOID;
+    },
+  },
   {
     kind: 'command',
     name: 'renameTable',
