@@ -165,6 +165,7 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
       `setColumnComment(${t}, "k", "the key")`,
       `replaceColumn!(${t}, "w", "DOUBLE")`,
       `update ${t} set w = w + 0.5 where k = 1`,
+      `upsert!(${d}, table([3, 4], ["THREE", "four"]), false, "k")`,
     ];
     for (const statement of statements) await onMaster.run(statement);
     const masterSums = {
@@ -216,6 +217,7 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
         'SET_TABLE_COMMENT',
         'SET_COLUMN_COMMENT',
         'REPLACE_COLUMN',
+        'UPSERT',
       ]),
     );
     const ranged = 'dfs://ops_range';

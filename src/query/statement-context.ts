@@ -7,17 +7,24 @@ import type { Snapshot, Store, Writer } from '../storage/index.ts';
 import type { EvaluationEnv, RowSource } from './evaluate.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
 
-/** Appends whole columns (schema order) to a table; the number of rows written. */
+/**
+ * Appends whole columns (schema order) to a table — or, given `upsertKeys`, upserts them on
+ * those key columns; the number of rows written.
+ */
 export type AppendRows = (
   database: string,
   table: string,
   columns: readonly Column[],
+  upsertKeys?: readonly string[],
 ) => Promise<number>;
 
-/** Appends through `writer` on this store (the embedded case). */
+/** Appends (or upserts) through `writer` on this store (the embedded case). */
 export function appendThrough(writer: Writer): AppendRows {
-  return async (database, table, columns) =>
-    (await storage.append(writer, database, table, columns)).rowsWritten;
+  return async (database, table, columns, upsertKeys) =>
+    (upsertKeys === undefined
+      ? await storage.append(writer, database, table, columns)
+      : await storage.upsert(writer, database, table, columns, upsertKeys)
+    ).rowsWritten;
 }
 
 export interface StatementContext {

@@ -15,7 +15,7 @@ import { QuerySession } from '../../query/session.ts';
 import { readingContext } from '../../query/statement-context.ts';
 import { VOID } from '../../query/value.ts';
 import type { Value } from '../../query/value.ts';
-import { append, conformColumns, splitByPartition } from '../../storage/index.ts';
+import { append, conformColumns, splitByPartition, upsert } from '../../storage/index.ts';
 import type { Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { PeerClient } from '../internal-peer.ts';
@@ -24,12 +24,7 @@ import { encodeDeltaFrame } from '../../replication/task-data-files.ts';
 import type { RowDelta } from '../../storage/row-delta.ts';
 import type { TaskDataRef } from '../../replication/master-log.ts';
 import { decodeFragment } from './fragment-wire.ts';
-import {
-  preparedAnswer,
-  preparedAnswerWithDelta,
-  prepareStatement,
-  rowsOfValue,
-} from './participant-routes.ts';
+import { preparedAnswerWithDelta, prepareStatement, rowsOfValue } from './participant-routes.ts';
 import type { PreparedAnswer } from './participant-routes.ts';
 import { statementAccess } from './statement-access.ts';
 import type { Access } from './statement-access.ts';
@@ -85,7 +80,8 @@ export class ClusterCoordinator {
   /** A session on this node whose appends go through the cluster. */
   private localSession(user: string): QuerySession {
     return new QuerySession(this.options.store, this.options.functions, {
-      append: (db, table, columns) => this.append(user, db, table, columns),
+      append: (db, table, columns, upsertKeys) =>
+        this.append(user, db, table, columns, null, upsertKeys),
       user,
     });
   }
@@ -157,13 +153,17 @@ export class ClusterCoordinator {
     }
   }
 
-  /** Appends rows with two-phase commit over the owners of their partitions. */
+  /**
+   * Appends rows with two-phase commit over the owners of their partitions; with
+   * `upsertKeys`, upserts them (each owner upserts its partitions' rows).
+   */
   async append(
     user: string,
     db: string,
     table: string,
     columns: readonly Column[],
     replicationTaskId: number | null = null,
+    upsertKeys?: readonly string[],
   ): Promise<number> {
     await this.check(
       user,
@@ -172,7 +172,9 @@ export class ClusterCoordinator {
     );
     const split = this.splitByKey(db, table, columns);
     const begun = await this.begin(db, table, [...split.keys()]);
-    const taskData = this.writeTaskData(begun, columns);
+    // An upsert replicates as the row deltas its owners keep; an append as its rows.
+    const taskData = upsertKeys === undefined ? this.writeTaskData(begun, columns) : null;
+    const deltas = upsertKeys !== undefined && begun.replicated === true;
     const byOwner = new Map<string, Column[][]>();
     for (const [key, rows] of split) {
       const owner = begun.owners[key] as string;
@@ -191,12 +193,26 @@ export class ClusterCoordinator {
       const tx = String(begun.tx);
       // This node's own share is prepared in process: no encoding, no HTTP.
       if (owner === this.options.alias) {
-        const effects = await append(this.options.store.preparing(tx), db, table, joined);
-        return { alias: owner, ...preparedAnswer(this.options.store, tx, effects.rowsWritten) };
+        const writer = this.options.store.preparing(tx);
+        const effects =
+          upsertKeys === undefined
+            ? await append(writer, db, table, joined)
+            : await upsert(writer, db, table, joined, upsertKeys);
+        const files = deltas ? this.options.taskData : undefined;
+        return {
+          alias: owner,
+          ...(await preparedAnswerWithDelta(this.options.store, tx, effects.rowsWritten, files)),
+        };
       }
       const frame = columnsToFrame(
         joined.map((column, i) => ({ name: `c${i}`, column })),
-        { tx, db, table },
+        {
+          tx,
+          db,
+          table,
+          ...(upsertKeys === undefined ? {} : { keys: [...upsertKeys] }),
+          replicate: deltas,
+        },
       );
       // Sent as the frame's chunks: the Arrow bytes view the columns, nothing is copied.
       const answer = await this.peer(owner).binary('/internal/prepare-append', encodeFrame(frame));
@@ -207,7 +223,7 @@ export class ClusterCoordinator {
       begun.tx,
       begun.participants,
       prepares,
-      { kind: 'APPEND', db, table, rowsWritten: rows },
+      { kind: upsertKeys === undefined ? 'APPEND' : 'UPSERT', db, table, rowsWritten: rows },
       taskData,
       replicationTaskId,
     );

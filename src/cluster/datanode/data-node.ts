@@ -50,6 +50,7 @@ export interface DataNodeOptions {
 /** Commands a coordinator runs itself (their appends go through the cluster). */
 const LOCAL_COMMANDS: ReadonlySet<string> = new Set([
   'tableInsert',
+  'upsert!',
   'getClusterPerf',
   'tableChecksum',
   'rpc',

@@ -14,7 +14,7 @@ import type { Fragment } from '../../query/select-fragment.ts';
 import { QuerySession } from '../../query/session.ts';
 import { readingContext } from '../../query/statement-context.ts';
 import type { Value } from '../../query/value.ts';
-import { append, encodeEffects } from '../../storage/index.ts';
+import { append, encodeEffects, upsert } from '../../storage/index.ts';
 import type { CatalogChange } from '../../storage/index.ts';
 import { reviveTagged } from '../../storage/commit-effects.ts';
 import { applyReplicatedDdl } from '../../storage/replicated-ddl.ts';
@@ -114,15 +114,22 @@ export function registerParticipantRoutes(
   app.post('/internal/prepare-append', async (request) => {
     const frame = decodeFrame(request.body as Uint8Array);
     const { columns, meta } = columnsFromFrame(frame);
-    const { tx, db, table } = meta as { tx: string; db: string; table: string };
-    const effects = await append(
-      store.preparing(tx),
-      db,
-      table,
-      columns.map((c) => c.column),
-    );
+    const { tx, db, table, keys, replicate } = meta as {
+      tx: string;
+      db: string;
+      table: string;
+      keys?: string[];
+      replicate?: boolean;
+    };
+    const rows = columns.map((c) => c.column);
+    const writer = store.preparing(tx);
+    const effects =
+      keys === undefined
+        ? await append(writer, db, table, rows)
+        : await upsert(writer, db, table, rows, keys);
     crashPoint('datanode.after-prepare');
-    return preparedAnswer(store, tx, effects.rowsWritten);
+    const files = replicate === true ? taskData : undefined;
+    return preparedAnswerWithDelta(store, tx, effects.rowsWritten, files);
   });
   app.post('/internal/prepare-statement', async (request) => {
     const body = jsonBody(request);

@@ -27,6 +27,29 @@ export function databaseArg(value: Value | undefined, position: Position): strin
   return textArg(value, 'the database', position);
 }
 
+/** table(v1, v2, …): vectors of equal length as a table, columns named col0, col1, …. */
+function tableOfVectors(args: readonly Value[], position: Position): Value {
+  const columns = args.map((arg, i) => {
+    if (arg.kind !== 'vector') {
+      return queryError(
+        'TYPE_MISMATCH',
+        position,
+        `table(v1, v2, …) argument ${i + 1} is not a vector`,
+      );
+    }
+    return arg.column;
+  });
+  const rows = columnLength(columns[0] as Column);
+  if (columns.some((c) => columnLength(c) !== rows)) {
+    return queryError(
+      'COLUMN_MISMATCH',
+      position,
+      'table(v1, v2, …) needs vectors of equal length',
+    );
+  }
+  return { kind: 'table', table: { names: columns.map((_, i) => `col${i}`), columns } };
+}
+
 /** The (database, table) a table handle names. */
 export function tableHandleArg(
   value: Value | undefined,
@@ -188,11 +211,14 @@ export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
   {
     kind: 'scalar',
     name: 'table',
-    summary: 'table(capacity:size, names, types): an empty table with these columns',
-    minArgs: 3,
-    maxArgs: 3,
-    call: ([size, names, types], { position }) => {
-      if (size?.kind !== 'pair') {
+    summary:
+      'table(capacity:size, names, types): an empty table with these columns; table(v1, v2, …): a table of these vectors (columns col0, col1, …)',
+    minArgs: 1,
+    maxArgs: Infinity,
+    call: (args, { position }) => {
+      const [size, names, types] = args;
+      if (size?.kind === 'vector') return tableOfVectors(args, position);
+      if (size?.kind !== 'pair' || args.length !== 3) {
         queryError(
           'TYPE_MISMATCH',
           position,
@@ -301,6 +327,33 @@ export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
         kind: 'scalar',
         type: 'LONG',
         value: BigInt(await append(database, table, columns)),
+      };
+    },
+  },
+  {
+    kind: 'command',
+    name: 'upsert!',
+    summary:
+      'upsert!(table, newData, ignoreNull, keyColNames): updates the rows whose keys match, appends the others',
+    minArgs: 4,
+    maxArgs: 4,
+    run: async ([handle, data, ignoreNull, keys], { store, append, position }) => {
+      const { database, table } = tableHandleArg(handle, position);
+      const meta = store.catalog.databases.get(database)?.tables.get(table)?.meta;
+      if (ignoreNull?.kind === 'scalar' && Boolean(ignoreNull.value)) {
+        return queryError(
+          'INVALID_ARGUMENT',
+          position,
+          'upsert! with ignoreNull=true is not supported; pass false',
+        );
+      }
+      const given = tableArg(data, 'the new data', position).columns;
+      const columns = meta === undefined ? given : conformToTable(meta, given, position);
+      const keyNames = textsArg(keys, 'the key column names', position);
+      return {
+        kind: 'scalar',
+        type: 'LONG',
+        value: BigInt(await append(database, table, columns, keyNames)),
       };
     },
   },
