@@ -91,15 +91,18 @@ export class TaskDataFiles {
   /** Removes `tid`'s file (after every slave finished its task, or when it aborted). */
   async remove(tid: number): Promise<void> {
     await rm(this.path(tid), { force: true });
+    await rm(`${this.path(tid)}${TEMP_SUFFIX}`, { force: true });
   }
 
-  /** Transaction ids that have a file. */
+  /** Transaction ids that have a file, or a temp file a crash left mid-write. */
   async list(): Promise<number[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    return names
+    const tids = names
+      .map((n) => (n.endsWith(TEMP_SUFFIX) ? n.slice(0, -TEMP_SUFFIX.length) : n))
       .filter((n) => n.endsWith(SUFFIX))
       .map((n) => Number(n.slice(0, -SUFFIX.length)))
       .filter((n) => Number.isSafeInteger(n));
+    return [...new Set(tids)];
   }
 
   private path(tid: number): string {
