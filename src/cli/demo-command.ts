@@ -43,7 +43,7 @@ export async function runDemo({ stocks, out }: DemoOptions): Promise<void> {
   try {
     say(`Shoal demo in ${dir}`);
     say(
-      'Replication between clusters is not built yet: this runs the tutorial on one embedded store.',
+      'This demo runs the tutorial on one embedded store; replication between a master and a slave cluster is set up with `shoal cluster init --mode master|slave` (docs/replication.md).',
     );
     let store = await Store.open({ dir });
     await createDatabase(store, TUTORIAL_DB, {
