@@ -3,7 +3,8 @@
 // is retried with backoff and after 30 failures the slave is STOPPED; after `grant` and
 // startClusterReplication the task runs and the data is equal. Then skipping: a failing task
 // is skipped while stopped, counts as finished with "skipped" in its details, and the slave
-// then lacks exactly that change.
+// then lacks exactly that change, which checkClusterReplicationConsistency reports (and
+// reports nothing after a grant + start made the data equal).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../src/client/index.ts';
@@ -77,6 +78,10 @@ describe('a task the execution user may not run', () => {
     expect(await scalar(onSlave, `tableChecksum("${DB}", "t")`)).toBe(
       await scalar(onMaster, `tableChecksum("${DB}", "t")`),
     );
+    const check = await onSlave.runOne(`checkClusterReplicationConsistency("${DB}")`);
+    expect(column(check, 'partition')).toEqual(['1', '2']);
+    expect(column(check, 'match')).toEqual([1, 1]);
+    expect(column(check, 'masterRows')).toEqual(column(check, 'slaveRows'));
   }, 180_000);
 
   it('skips a failing task while stopped; the slave then lacks exactly that change', async () => {
@@ -104,5 +109,21 @@ describe('a task the execution user may not run', () => {
     expect(await scalar(onSlave, `exec count(*) from ${TABLE}`)).toBe(3);
     expect(await scalar(onMaster, `exec count(*) from ${TABLE}`)).toBe(4);
     expect(await scalar(onSlave, `exec count(*) from ${TABLE} where k = 3`)).toBe(0);
+
+    // The check compares both sides at the master's last task and names the difference.
+    const check = await onSlave.runOne(`checkClusterReplicationConsistency("${DB}")`);
+    const rows = ['tableName', 'partition', 'masterRows', 'slaveRows', 'match'].map((n) =>
+      column(check, n),
+    );
+    expect(rows).toEqual([
+      ['t', 't', 't', 't'],
+      ['1', '2', '3', '4'],
+      [1, 1, 1, 1],
+      [1, 1, 0, 1],
+      [1, 1, 0, 1],
+    ]);
+    expect(column(check, 'taskId')).toEqual(Array(4).fill(id + 1));
+    const missing = column(check, 'slaveChecksum')[2];
+    expect(missing).toMatch(/^0-/);
   }, 180_000);
 });

@@ -3,7 +3,7 @@
 // turns a ShoalError into its code and message with a non-zero exit status.
 
 import { Command } from 'commander';
-import { isShoalError } from '../core/errors.ts';
+import { isShoalError, ShoalError } from '../core/errors.ts';
 import { runClusterInit } from './cluster-init.ts';
 import type { ClusterInitArguments } from './cluster-init.ts';
 import { runClusterStart } from './cluster-start.ts';
@@ -12,6 +12,7 @@ import { runDemo } from './demo-command.ts';
 import { runNodeCommand } from './node-command.ts';
 import { describeError, runSql } from './sql-command.ts';
 import { PASSWORD_ENV, runRemoteSql, sqlTarget } from './sql-remote.ts';
+import { runStatus } from './status-command.ts';
 import type { SqlTargetOptions } from './sql-remote.ts';
 
 const program = new Command()
@@ -23,10 +24,20 @@ const program = new Command()
 
 program
   .command('demo')
-  .description('run the seed tutorial end to end and check the result')
-  .option('--stocks <n>', 'number of stocks (242 one-minute bars each)', '5000')
-  .action(async (options: { stocks: string }) => {
-    await runDemo({ stocks: Number(options.stocks), out: process.stdout });
+  .description(
+    'start a master and a slave cluster, run the seed tutorial, and check the slave matches',
+  )
+  .option('--rows <n>', 'one-minute bars to append (the seed: 1210000)', '1210000')
+  .option('--json', 'print one JSON object (rows, lag, checksums, match) instead of tables', false)
+  .option('--keep', 'leave both clusters running and print their dashboards', false)
+  .action(async (options: { rows: string; json: boolean; keep: boolean }) => {
+    process.exitCode = await runDemo({
+      rows: Number(options.rows),
+      json: options.json,
+      keep: options.keep,
+      out: process.stdout,
+      err: process.stderr,
+    });
   });
 
 program
@@ -50,6 +61,38 @@ program
         ? await runSql({ dataDir: target.dataDir, ...output })
         : await runRemoteSql({ ...target, ...output });
   });
+
+program
+  .command('status')
+  .description("a cluster's nodes, replication state and lag, and its replication tables")
+  .requiredOption('--host <host:port>', 'any node of the cluster (the controller too)')
+  .option('-u, --user <name>', 'an admin user', 'admin')
+  .option('-p, --password <password>', `the password (or set ${PASSWORD_ENV})`)
+  .option('--tasks <n>', 'latest tasks to show', '10')
+  .option('--json', 'print one JSON object instead of tables', false)
+  .action(async (options: StatusCommandOptions) => {
+    const target = sqlTarget(options, process.env);
+    if (target.kind !== 'host') throw new Error('status always has --host');
+    const tasks = Number(options.tasks);
+    if (!Number.isInteger(tasks) || tasks < 0) {
+      throw new ShoalError(
+        'INVALID_ARGUMENT',
+        `--tasks must be a whole number, not ${options.tasks}`,
+      );
+    }
+    process.exitCode = await runStatus({
+      ...target,
+      json: options.json,
+      tasks,
+      out: process.stdout,
+      err: process.stderr,
+    });
+  });
+
+interface StatusCommandOptions extends SqlTargetOptions {
+  readonly json: boolean;
+  readonly tasks: string;
+}
 
 interface SqlCommandOptions extends SqlTargetOptions {
   readonly json: boolean;

@@ -5,14 +5,17 @@
 import path from 'node:path';
 import { ShoalError } from '../core/errors.ts';
 import { registerPublicApi } from '../net/public-api.ts';
+import { MetricsRegistry } from '../net/metrics/metrics-registry.ts';
+import { registerMetricsRoute } from '../net/metrics/metrics-route.ts';
 import { checkDefaultAdminPassword, MAX_SESSIONS, readAdminHash } from './auth/index.ts';
 import type { ClusterConfig } from './config/index.ts';
 import { ControllerState } from './controller/controller-state.ts';
 import { registerControllerPublicApi } from './controller/controller-public-api.ts';
 import { registerControllerRoutes } from './controller/controller-routes.ts';
+import { registerDashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { DataNode } from './datanode/data-node.ts';
 import { dataNodeEngine } from './datanode/data-node-engine.ts';
-import { guardInternalRoutes } from './internal-peer.ts';
+import { guardInternalRoutes, PeerClient } from './internal-peer.ts';
 import type { PeerAddress } from './internal-peer.ts';
 import type { NodeService, NodeServices } from './process/node-service.ts';
 import type { ReplicationMode } from './config/cluster-config.ts';
@@ -25,6 +28,12 @@ import { SlaveReplication } from '../replication/slave-service.ts';
 import type { SlaveSettings } from '../replication/slave-service.ts';
 import { slaveFunctions } from '../replication/slave-functions.ts';
 import type { ControllerSettings } from './config/config-keys.ts';
+import {
+  dataNodeReplicationMetrics,
+  masterReplicationMetrics,
+  registerControllerReplicationGauges,
+  slaveReplicationMetrics,
+} from '../replication/replication-metrics.ts';
 
 /** How often a data node asks the controller about prepared transactions. */
 const RECOVERY_INTERVAL_MILLIS = 1000;
@@ -58,6 +67,7 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
     throw error;
   }
   const sources = context.cluster.dataNodes.map(addressOf);
+  const metrics = new MetricsRegistry({ alias: config.alias, role: 'controller' });
   const master =
     context.cluster.replicationMode === 'master'
       ? new MasterReplication(
@@ -73,6 +83,7 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
             },
           },
           sources,
+          { logger: context.logger, metrics: masterReplicationMetrics(metrics) },
         )
       : undefined;
   const slave =
@@ -84,20 +95,37 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
           sources,
           context.secret,
           context.logger,
+          slaveReplicationMetrics(metrics),
         )
       : undefined;
   const replication = replicationRole(context.cluster.replicationMode, master, slave);
+  registerControllerReplicationGauges(
+    metrics,
+    context.cluster.replicationMode,
+    replication.functions,
+  );
+  // The master answers a slave's consistency check with its data nodes' checksums.
+  const checksumPeers = sources.map(
+    (node) =>
+      new PeerClient(
+        node,
+        context.cluster.controller.alias,
+        context.secret,
+        config.settings.requestTimeoutMillis,
+      ),
+  );
   let closeForwarding = async (): Promise<void> => undefined;
   return {
     register: (app) => {
       guardInternalRoutes(app, context.secret);
+      registerMetricsRoute(app, metrics);
       closeForwarding = registerControllerPublicApi(
         app,
         state,
         context.cluster.dataNodes.map(addressOf),
         config.settings.requestTimeoutMillis,
       );
-      registerControllerRoutes(app, {
+      const functions = registerControllerRoutes(app, {
         state,
         cluster: {
           controller: addressOf(context.cluster.controller),
@@ -109,11 +137,13 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
         ...(slave === undefined ? {} : { slave }),
         replicationFunctions: replication.functions,
       });
-      if (master !== undefined) registerMasterRoutes(app, state, master);
+      registerDashboardRoutes(app, state, functions);
+      if (master !== undefined) registerMasterRoutes(app, state, master, checksumPeers);
     },
     start: async () => slave?.start(),
     stop: async () => {
       await slave?.stop();
+      await Promise.all(checksumPeers.map((peer) => peer.close()));
       await closeForwarding();
       await state.close();
     },
@@ -122,6 +152,7 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
 
 const dataNode: NodeServices['dataNode'] = async (config, context): Promise<NodeService> => {
   if (config.role !== 'datanode') throw new Error('the data node service runs on data nodes');
+  const metrics = new MetricsRegistry({ alias: config.alias, role: 'datanode' });
   const node = await DataNode.open({
     alias: config.alias,
     dataDir: context.dataDir,
@@ -131,6 +162,7 @@ const dataNode: NodeServices['dataNode'] = async (config, context): Promise<Node
     requestTimeoutMillis: config.settings.requestTimeoutMillis,
     recoveryIntervalMillis: RECOVERY_INTERVAL_MILLIS,
     replicationMode: context.cluster.replicationMode,
+    replicationMetrics: dataNodeReplicationMetrics(metrics, context.cluster.replicationMode),
     ...(context.cluster.replicationMode === 'master'
       ? {
           taskData: new TaskDataFiles(
@@ -151,6 +183,7 @@ const dataNode: NodeServices['dataNode'] = async (config, context): Promise<Node
   return {
     register: (app) => {
       guardInternalRoutes(app, context.secret);
+      registerMetricsRoute(app, metrics);
       node.register(app);
       registerPublicApi(app, dataNodeEngine(node));
     },

@@ -65,6 +65,11 @@ export const ERROR_CODES = {
   REPLICATION_REFUSED: 'S01031',
   /** A replication task's data is missing or fails its checksum on the master. */
   TASK_DATA_MISSING: 'S01032',
+  /**
+   * checkClusterReplicationConsistency could not find master and slave at one task id (the
+   * slave is behind and not running, or the master kept changing the database).
+   */
+  CONSISTENCY_CHECK_INCOMPLETE: 'S01033',
 } as const;
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;

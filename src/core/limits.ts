@@ -59,3 +59,9 @@ export const MAX_GROUP_TASKS = 1024;
 
 /** FINISHED tasks a slave scheduler keeps in memory (the driver keeps its durable copy). */
 export const MAX_SLAVE_FINISHED_TASKS = 10_000;
+
+/** Longest checkClusterReplicationConsistency looks for one task id on both sides. */
+export const CONSISTENCY_CHECK_TIMEOUT_MILLIS = 60_000;
+
+/** Largest static file the dashboard serves (uPlot is ~50 KB): read whole into memory at start. */
+export const MAX_DASHBOARD_ASSET_BYTES = 1 << 20;

@@ -36,6 +36,7 @@ export const HTTP_STATUS_BY_KIND: { readonly [K in ErrorCodeName]: number } = {
   RESYNC_REQUIRED: 409,
   REPLICATION_REFUSED: 409,
   TASK_DATA_MISSING: 404,
+  CONSISTENCY_CHECK_INCOMPLETE: 409,
   NODE_UNAVAILABLE: 503,
   // A closed store means the node is shutting down: like a node that is down, worth a retry.
   STORE_CLOSED: 503,

@@ -56,6 +56,7 @@ const LAST = 'rmeta\u0000lastTask';
 const FIRST = 'rmeta\u0000firstRetained';
 const UNREPLICATED = 'rmeta\u0000unreplicated';
 const HISTORY = 'rhist\u0000';
+const DB_LAST = 'rdblast\u0000';
 const BY_TID = 'rtid\u0000';
 
 function taskKey(id: number, prefix = TASK): string {
@@ -104,6 +105,11 @@ export class MasterLog {
 
   lastTaskId(): number {
     return this.get<number>(LAST) ?? 0;
+  }
+
+  /** The last task of database `name` (0 before its first). */
+  lastTaskOf(name: string): number {
+    return this.get<number>(DB_LAST + name) ?? 0;
   }
 
   /** The oldest task still held (lastTaskId + 1 when none is). */
@@ -256,6 +262,7 @@ export class MasterLog {
     if (tid > 0) this.db.putSync(taskKey(tid, BY_TID), encodeRecord(taskId));
     this.db.putSync(GROUP, encodeRecord(grouped.state));
     this.db.putSync(LAST, encodeRecord(taskId));
+    this.db.putSync(DB_LAST + commit.db, encodeRecord(taskId));
     return task;
   }
 

@@ -10,18 +10,23 @@ import type { ControllerState } from '../cluster/controller/controller-state.ts'
 import { integerField, jsonBody, stringField } from '../cluster/internal-peer.ts';
 import type { CatalogChange } from '../storage/index.ts';
 import { replaceTagged, reviveTagged } from '../storage/commit-effects.ts';
+import type { PeerClient } from '../cluster/internal-peer.ts';
+import { steadySums, sumsToJson } from './cluster-checksums.ts';
 import type { MasterReplication, PullRequest } from './master-service.ts';
 
 /** Where slaves pull from. */
 export const PULL_PATH = '/replication/pull';
 /** Where slaves report what they finished between pulls. */
 export const REPORT_PATH = '/replication/report';
+/** Where a slave asks for a database's checksums at its last task (the consistency check). */
+export const CHECKSUMS_PATH = '/replication/checksums';
 
 /** Registers the master's replication routes. */
 export function registerMasterRoutes(
   app: FastifyInstance,
   state: ControllerState,
   master: MasterReplication,
+  dataNodes: readonly PeerClient[],
 ): void {
   const pullRequest = (request: FastifyRequest): PullRequest => {
     const user = state.sessions.lookup(tokenOf(request.headers.authorization), Date.now());
@@ -45,6 +50,21 @@ export function registerMasterRoutes(
     const tasks = await master.pull(pullRequest(request));
     master.truncate();
     return { tasks: JSON.stringify(tasks, replaceTagged), lastTaskId: master.log.lastTaskId() };
+  });
+  app.post(CHECKSUMS_PATH, async (request) => {
+    const user = state.sessions.lookup(tokenOf(request.headers.authorization), Date.now());
+    requireAdmin(state, user, 'checkClusterReplicationConsistency');
+    const body = jsonBody(request);
+    const db = stringField(body, 'db');
+    const deadline = Date.now() + integerField(body, 'timeoutMillis');
+    const steady = await steadySums(
+      dataNodes,
+      db,
+      () => master.log.lastTaskOf(db),
+      deadline,
+      'master',
+    );
+    return { taskId: steady.taskId, tables: sumsToJson(steady.sums) };
   });
   app.post('/internal/replication/enable-db', async (request) => {
     const body = jsonBody(request);

@@ -3,6 +3,7 @@
 // serves slaves' long-poll pulls with the channel's release rule, keeps each slave's position,
 // and truncates tasks every slave finished. Replication functions of the master run here.
 
+import type { Logger } from 'pino';
 import { ShoalError } from '../core/errors.ts';
 import { MAX_PULL_TASKS, MAX_PULL_WAIT_MILLIS } from '../core/limits.ts';
 import { assert, unreachable } from '../core/assert.ts';
@@ -25,6 +26,7 @@ import { commitTask } from './commit-task.ts';
 import { MasterLog } from './master-log.ts';
 import type { StoredTask, TaskDataRef, TaskSource } from './master-log.ts';
 import { statusTable } from './status-table.ts';
+import type { MasterReplicationMetrics } from './replication-metrics.ts';
 
 /** The master controller's channel settings (SPEC §2). */
 export interface MasterSettings {
@@ -34,6 +36,12 @@ export interface MasterSettings {
   readonly intervalOpers: number;
   /** clusterReplicationRedoLogCapacity (-1: unbounded) and what to do past it. */
   readonly capacity: Capacity;
+}
+
+/** Where the master reports what happens: its node's log and metrics (both optional). */
+export interface MasterObservers {
+  readonly logger?: Logger;
+  readonly metrics?: MasterReplicationMetrics;
 }
 
 /** What a slave sends with each pull. */
@@ -69,9 +77,16 @@ export class MasterReplication {
   private queue: MasterQueueState;
   /** Per slave: what each recent pull shipped (for rates over the last minute). */
   private readonly shipped = new Map<string, { millis: number; tasks: number; bytes: number }[]>();
+  private readonly observers: MasterObservers;
 
-  constructor(state: ControllerState, settings: MasterSettings, sources: readonly TaskSource[]) {
+  constructor(
+    state: ControllerState,
+    settings: MasterSettings,
+    sources: readonly TaskSource[],
+    observers: MasterObservers = {},
+  ) {
     this.state = state;
+    this.observers = observers;
     this.settings = settings;
     this.sources = new Map(sources.map((s) => [s.alias, s]));
     this.log = new MasterLog(state.records);
@@ -228,12 +243,10 @@ export class MasterReplication {
     const samples = (this.shipped.get(slaveId) ?? []).filter(
       (s) => now - s.millis <= RATE_WINDOW_MILLIS,
     );
-    samples.push({
-      millis: now,
-      tasks: batch.length,
-      bytes: batch.reduce((n, t) => n + t.bytes, 0),
-    });
+    const bytes = batch.reduce((n, t) => n + t.bytes, 0);
+    samples.push({ millis: now, tasks: batch.length, bytes });
     this.shipped.set(slaveId, samples.slice(-MAX_RATE_SAMPLES));
+    this.observers.metrics?.shipped(slaveId, batch.length, bytes);
   }
 
   /** Tasks and bytes per second shipped to `slaveId` over the last minute. */
@@ -308,7 +321,14 @@ export class MasterReplication {
   }
 
   private setState(state: 'ENABLED' | 'DISABLED'): Value {
+    const from = this.log.state();
     this.log.setState(state);
+    if (from !== state) {
+      // DISABLED is a warning: commits from now on never reach any slave.
+      const entry = { from, to: state, lastTaskId: this.log.lastTaskId() };
+      if (state === 'DISABLED') this.observers.logger?.warn(entry, 'replication state changed');
+      else this.observers.logger?.info(entry, 'replication state changed');
+    }
     return VOID;
   }
 

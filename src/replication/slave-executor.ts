@@ -22,6 +22,7 @@ import type { TaskPart } from './master-log.ts';
 import type { Column } from '../core/types/column.ts';
 import { concatColumns } from '../core/types/column-ops.ts';
 import { TASK_DATA_PATH } from './task-data-routes.ts';
+import type { DataNodeReplicationMetrics } from './replication-metrics.ts';
 
 /** The route a slave controller dispatches tasks to. */
 export const EXECUTE_PATH = '/internal/replication/execute';
@@ -34,6 +35,8 @@ export interface SlaveExecutorOptions {
   readonly controller: PeerClient;
   /** clusterReplicationExecutionUsername: the user tasks run as. */
   readonly executionUser: string;
+  /** Counts the tasks applied and times them. */
+  readonly metrics?: DataNodeReplicationMetrics;
 }
 
 /** A task as dispatched: the master's record, encoded with tagged values. */
@@ -96,8 +99,12 @@ export function registerSlaveExecutor(
     const token = stringField(body, 'masterToken');
     const worker = board.take(task);
     try {
+      const started = performance.now();
       const executing = (): void => board.set(worker, task, 'EXECUTING');
-      return { outcome: await executeTask(options, task, token, executing) };
+      const outcome = await executeTask(options, task, token, executing);
+      // A task an earlier run applied was not applied now: it is not counted twice.
+      if (outcome === 'applied') options.metrics?.taskApplied((performance.now() - started) / 1000);
+      return { outcome };
     } finally {
       board.free(worker);
     }

@@ -14,6 +14,7 @@ import type { ControllerFunction } from '../cluster/rpc.ts';
 import { VOID } from '../query/value.ts';
 import type { Value } from '../query/value.ts';
 import type { SlaveReplication } from './slave-service.ts';
+import { consistencyTable } from './slave-consistency.ts';
 import { statusTable } from './status-table.ts';
 
 /** The functions a slave controller runs. */
@@ -27,6 +28,10 @@ export function slaveFunctions(slave: SlaveReplication): Map<string, ControllerF
     [
       'startClusterReplication',
       async () => command(slave, { kind: 'start', nowMillis: Date.now() }),
+    ],
+    [
+      'checkClusterReplicationConsistency',
+      async (args) => consistencyTable(slave, args[0] === undefined ? null : databasesArg(args[0])),
     ],
     [
       'skipClusterReplicationTask',
@@ -113,7 +118,11 @@ function stateTable(slave: SlaveReplication): Value {
       { name: 'state', type: 'STRING', of: () => state.state },
       { name: 'lastTaskId', type: 'LONG', of: () => state.pulledThrough },
       { name: 'lastFinishedTaskId', type: 'LONG', of: () => finishedThrough(state) },
-      { name: 'lagTasks', type: 'LONG', of: () => behind.lagTasks },
+      {
+        name: 'lagTasks',
+        type: 'LONG',
+        of: () => Math.max(behind.lagTasks, slave.masterLastTaskId - finishedThrough(state)),
+      },
       { name: 'lagSeconds', type: 'DOUBLE', of: () => behind.lagMillis / 1000 },
       { name: 'backlogWeight', type: 'LONG', of: () => unfinishedWeight(state) },
       { name: 'backlogBytes', type: 'LONG', of: () => unfinished.reduce((n, t) => n + t.bytes, 0) },
@@ -146,5 +155,21 @@ function taskIdsArg(value: Value | undefined): number[] {
   throw new ShoalError(
     'INVALID_ARGUMENT',
     'skipClusterReplicationTask takes a task id or a vector of task ids',
+  );
+}
+
+/** A database path (a string or a handle the data node turned into its path), or several. */
+function databasesArg(value: Value): string[] {
+  if (value.kind === 'scalar' && typeof value.value === 'string') return [value.value];
+  if (
+    value.kind === 'vector' &&
+    (value.column.type === 'STRING' || value.column.type === 'SYMBOL')
+  ) {
+    const data = value.column.type === 'SYMBOL' ? value.column.data.dictionary : value.column.data;
+    return [...data];
+  }
+  throw new ShoalError(
+    'INVALID_ARGUMENT',
+    'checkClusterReplicationConsistency takes a database path such as "dfs://testDB" (or none for every replicated database)',
   );
 }

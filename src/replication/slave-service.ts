@@ -32,8 +32,11 @@ import { PeerClient } from '../cluster/internal-peer.ts';
 import type { PeerAddress } from '../cluster/internal-peer.ts';
 import type { StoredTask } from './master-log.ts';
 import { crashPoint } from '../cluster/crash-point.ts';
-import { PULL_PATH, REPORT_PATH } from './master-routes.ts';
+import { CHECKSUMS_PATH, PULL_PATH, REPORT_PATH } from './master-routes.ts';
+import { sumsFromJson } from './cluster-checksums.ts';
+import type { SteadySums, SumsJson } from './cluster-checksums.ts';
 import { encodeTask, EXECUTE_PATH } from './slave-executor.ts';
+import type { SlaveReplicationMetrics } from './replication-metrics.ts';
 
 /** The slave controller's settings (SPEC §2). */
 export interface SlaveSettings {
@@ -75,6 +78,7 @@ export class SlaveReplication {
   private readonly master: HttpClient;
   private readonly executors: ReadonlyMap<string, PeerClient>;
   private readonly log: Logger;
+  private readonly metrics: SlaveReplicationMetrics | undefined;
   private scheduler: SchedulerState;
   private token: string | null = null;
   private reporting = false;
@@ -86,6 +90,8 @@ export class SlaveReplication {
   /** The last pull error, for the status functions ('' after a good pull). */
   lastPullError = '';
   lastPullMillis = 0;
+  /** The master's last task id at the last pull: the lag counts tasks not pulled yet too. */
+  masterLastTaskId = 0;
 
   constructor(
     state: ControllerState,
@@ -94,11 +100,13 @@ export class SlaveReplication {
     dataNodes: readonly PeerAddress[],
     secret: string,
     log: Logger,
+    metrics?: SlaveReplicationMetrics,
   ) {
     this.state = state;
     this.settings = settings;
     this.self = self;
     this.log = log;
+    this.metrics = metrics;
     this.master = new HttpClient(`http://${settings.masterCtl.host}:${settings.masterCtl.port}`, {
       nodeName: `master controller ${settings.masterCtl.host}:${settings.masterCtl.port}`,
       timeoutMillis: PULL_WAIT_MILLIS + 10_000,
@@ -132,6 +140,31 @@ export class SlaveReplication {
     return this.state.records.get(REPLICATED_DB + db) !== undefined;
   }
 
+  /** Every database this slave replicates (it received a task of it), by name. */
+  replicatedDatabases(): string[] {
+    const out: string[] = [];
+    for (const k of this.state.records.getKeys({ start: REPLICATED_DB, end: 'sdb\u0001' })) {
+      out.push(String(k).slice(REPLICATED_DB.length));
+    }
+    return out;
+  }
+
+  /** This cluster's data nodes, for the consistency check's checksums. */
+  dataNodePeers(): PeerClient[] {
+    return [...this.executors.values()];
+  }
+
+  /** The master's checksums of `db` at its last task of it (the consistency check). */
+  async masterChecksums(db: string, timeoutMillis: number): Promise<SteadySums> {
+    const token = await this.login();
+    const answer = (await this.master.postJson(
+      CHECKSUMS_PATH,
+      { db, timeoutMillis },
+      { headers: { authorization: `Bearer ${token}` } },
+    )) as { taskId: number; tables: SumsJson };
+    return { taskId: answer.taskId, sums: sumsFromJson(answer.tables) };
+  }
+
   /** Starts pulling and scheduling (tasks left EXECUTING by a crash run again, safely). */
   start(): void {
     this.running = true;
@@ -159,7 +192,18 @@ export class SlaveReplication {
     const { state, effects } = step(this.scheduler, event);
     this.scheduler = state;
     for (const effect of effects) this.perform(effect);
+    if (event.kind === 'skip') this.logSkipped(effects);
     this.forgetOldTasks();
+  }
+
+  /** One log line per task a skip finished (the persist effect holds exactly those). */
+  private logSkipped(effects: readonly SchedulerEffect[]): void {
+    for (const effect of effects) {
+      if (effect.kind !== 'persist') continue;
+      for (const task of effect.tasks) {
+        this.log.warn({ taskId: task.taskId, details: task.details }, 'replication task skipped');
+      }
+    }
   }
 
   private perform(effect: SchedulerEffect): void {
@@ -170,12 +214,18 @@ export class SlaveReplication {
       case 'dispatch':
         this.dispatch(effect.taskId, effect.node);
         return;
-      case 'stateChanged':
-        this.log.warn(
-          { from: effect.from, to: effect.to, reason: effect.reason },
-          'replication state changed',
-        );
+      case 'stateChanged': {
+        const entry = {
+          from: effect.from,
+          to: effect.to,
+          reason: effect.reason,
+          lastTaskId: this.scheduler.pulledThrough,
+          lastFinishedTaskId: finishedThrough(this.scheduler),
+        };
+        if (effect.to === 'ENABLED') this.log.info(entry, 'replication state changed');
+        else this.log.warn(entry, 'replication state changed');
         return;
+      }
       case 'error':
         throw new ShoalError('INVALID_ARGUMENT', effect.message);
     }
@@ -227,12 +277,15 @@ export class SlaveReplication {
           task: encodeTask(task),
           masterToken: await this.login(),
         });
+        this.metrics?.taskFinished();
         this.apply({ kind: 'finished', taskId, nowMillis: Date.now() });
         this.reportFinished();
       } catch (error) {
         if (isShoalError(error) && error.kind === 'SESSION_EXPIRED') this.token = null;
         const reason = error instanceof Error ? error.message : String(error);
-        this.log.warn({ taskId, node, reason }, 'replication task failed');
+        const attempt = this.scheduler.tasks.get(taskId)?.attempts;
+        this.metrics?.taskFailed();
+        this.log.warn({ taskId, attempt, node, details: reason }, 'replication task failed');
         this.apply({ kind: 'failed', taskId, reason, nowMillis: Date.now() });
       }
     })();
@@ -248,11 +301,13 @@ export class SlaveReplication {
         continue;
       }
       try {
-        const tasks = await this.pullOnce();
+        const tasks = await this.timedPull();
         failures = 0;
         this.lastPullError = '';
         this.lastPullMillis = Date.now();
-        if (tasks.length > 0) this.received(tasks);
+        // Stopped while the pull waited at the master: those tasks are not taken (the next
+        // pull after start asks for them again), so a stopped slave receives nothing.
+        if (tasks.length > 0 && this.scheduler.state === 'ENABLED') this.received(tasks);
       } catch (error) {
         if (!(error instanceof Error)) throw error;
         if (isShoalError(error) && error.kind === 'SESSION_EXPIRED') this.token = null;
@@ -307,11 +362,25 @@ export class SlaveReplication {
     };
   }
 
+  /** pullOnce, its round trip observed by the pull metrics. */
+  private async timedPull(): Promise<StoredTask[]> {
+    const started = performance.now();
+    let failed = true;
+    try {
+      const tasks = await this.pullOnce();
+      failed = false;
+      return tasks;
+    } finally {
+      this.metrics?.pulled((performance.now() - started) / 1000, failed);
+    }
+  }
+
   private async pullOnce(): Promise<StoredTask[]> {
     const token = await this.login();
     const answer = (await this.master.postJson(PULL_PATH, this.position(PULL_WAIT_MILLIS), {
       headers: { authorization: `Bearer ${token}` },
-    })) as { tasks: string };
+    })) as { tasks: string; lastTaskId: number };
+    this.masterLastTaskId = Math.max(this.masterLastTaskId, answer.lastTaskId);
     return JSON.parse(answer.tasks, reviveTagged) as StoredTask[];
   }
 

@@ -7,15 +7,17 @@ import { isShoalError, ShoalError } from '../core/errors.ts';
 import { tokenOf } from '../net/public-wire.ts';
 import type { PeerClient } from '../cluster/internal-peer.ts';
 import type { TaskDataFiles } from './task-data-files.ts';
+import type { DataNodeReplicationMetrics } from './replication-metrics.ts';
 
 /** Where slave data nodes fetch task data. */
 export const TASK_DATA_PATH = '/replication/task-data';
 
-/** Registers the task data route of a master data node. */
+/** Registers the task data route of a master data node; `metrics` counts the bytes served. */
 export function registerTaskDataRoute(
   app: FastifyInstance,
   files: TaskDataFiles,
   controller: PeerClient,
+  metrics?: DataNodeReplicationMetrics,
 ): void {
   app.get(TASK_DATA_PATH, async (request, reply) => {
     const token = tokenOf(request.headers.authorization);
@@ -35,6 +37,7 @@ export function registerTaskDataRoute(
       );
     }
     const bytes = await files.read(tid, crc);
+    metrics?.taskDataServed(bytes.byteLength);
     return reply
       .type('application/octet-stream')
       .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

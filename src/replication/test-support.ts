@@ -3,7 +3,8 @@
 
 import { connect } from '../client/index.ts';
 import type { Connection } from '../client/index.ts';
-import { TEST_ADMIN_PASSWORD } from '../cluster/process/test-cluster.ts';
+import { startTestCluster, TEST_ADMIN_PASSWORD } from '../cluster/process/test-cluster.ts';
+import type { TestCluster } from '../cluster/process/test-cluster.ts';
 import type { Value } from '../query/value.ts';
 
 /** Overrides for a test cluster that replicates from the master whose controller is at `url`. */
@@ -18,6 +19,72 @@ export function slaveOverrides(
     `clusterReplicationExecutionPassword=${TEST_ADMIN_PASSWORD}`,
     ...extra,
   ];
+}
+
+/** A master cluster and one slave of it, each a controller and `dataNodes` data nodes. */
+export interface ReplicationPair {
+  readonly master: TestCluster;
+  readonly slave: TestCluster;
+  /** Stops the slave, then the master; safe to call after a failed start. */
+  stop(): Promise<void>;
+}
+
+/** What differs between the pairs the tests start. */
+export interface ReplicationPairOptions {
+  /** Data nodes per cluster; 2 when absent. */
+  readonly dataNodes?: number;
+  /** Master settings over the defaults (mode=master and a 50 ms interval). */
+  readonly master?: readonly string[];
+  /** Slave settings over the defaults (fast retries). */
+  readonly slave?: readonly string[];
+}
+
+/**
+ * Starts a master, then a slave pulling from it, with a short channel interval and fast
+ * retries so tests move quickly. If the slave fails to start the master is stopped.
+ */
+export async function startReplicationPair(
+  options: ReplicationPairOptions = {},
+): Promise<ReplicationPair> {
+  const dataNodes = options.dataNodes ?? 2;
+  const master = await startTestCluster({
+    dataNodes,
+    overrides: withDefaults(
+      ['clusterReplicationMode=master', 'clusterReplicationIntervalMillis=50'],
+      options.master,
+    ),
+  });
+  let slave: TestCluster;
+  try {
+    slave = await startTestCluster({
+      dataNodes,
+      overrides: slaveOverrides(
+        master.controllerUrl,
+        withDefaults(
+          ['clusterReplicationRetryInitialMillis=50', 'clusterReplicationRetryMaxMillis=200'],
+          options.slave,
+        ),
+      ),
+    });
+  } catch (error) {
+    await master.stop();
+    throw error;
+  }
+  return {
+    master,
+    slave,
+    stop: async () => {
+      await slave.stop();
+      await master.stop();
+    },
+  };
+}
+
+/** `defaults` without the keys `extra` sets, then `extra` (a config file takes a key once). */
+function withDefaults(defaults: readonly string[], extra: readonly string[] = []): string[] {
+  const keyOf = (line: string): string => line.slice(0, line.indexOf('='));
+  const overridden = new Set(extra.map(keyOf));
+  return [...defaults.filter((line) => !overridden.has(keyOf(line))), ...extra];
 }
 
 /** An admin session on the node at `url`. */

@@ -33,11 +33,14 @@ export interface ControllerRouteOptions {
   readonly replicationFunctions: ReadonlyMap<string, ControllerFunction>;
 }
 
-/** Registers the controller's internal routes on `app`. */
+/**
+ * Registers the controller's internal routes on `app`; returns the functions its rpc route
+ * runs, by name (the dashboard calls some of them).
+ */
 export function registerControllerRoutes(
   app: FastifyInstance,
   options: ControllerRouteOptions,
-): void {
+): ReadonlyMap<string, ControllerFunction> {
   registerSessionRoutes(app, options.state, options.slave);
   registerTransactionRoutes(app, options);
   const functions = new Map<string, ControllerFunction>([
@@ -52,6 +55,7 @@ export function registerControllerRoutes(
     if (options.replicationFunctions.has(name)) requireAdmin(options.state, user, name);
     return runControllerFunction(functions, name, args);
   });
+  return functions;
 }
 
 function registerSessionRoutes(

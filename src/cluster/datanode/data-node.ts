@@ -7,6 +7,7 @@ import type { ReplicationMode } from '../config/cluster-config.ts';
 import type { TaskDataFiles } from '../../replication/task-data-files.ts';
 import { collectTaskData, registerTaskDataRoute } from '../../replication/task-data-routes.ts';
 import { ExecutionBoard, registerSlaveExecutor } from '../../replication/slave-executor.ts';
+import type { DataNodeReplicationMetrics } from '../../replication/replication-metrics.ts';
 import {
   DATANODE_REPLICATION_FUNCTIONS,
   dataNodeReplicationFunctions,
@@ -45,6 +46,8 @@ export interface DataNodeOptions {
   readonly taskData?: TaskDataFiles;
   /** On a slave: who replays tasks, and how many at once. */
   readonly slaveExecution?: { readonly user: string; readonly workerNum: number };
+  /** Counts the task data a master serves and the tasks a slave applies (for /metrics). */
+  readonly replicationMetrics?: DataNodeReplicationMetrics;
 }
 
 /** Commands a coordinator runs itself (their appends go through the cluster). */
@@ -68,6 +71,7 @@ export class DataNode {
   private readonly recoveryIntervalMillis: number;
   private readonly taskData: TaskDataFiles | undefined;
   private readonly slaveExecution: DataNodeOptions['slaveExecution'];
+  private readonly replicationMetrics: DataNodeReplicationMetrics | undefined;
   /** The replication workers of a slave data node. */
   private readonly board: ExecutionBoard;
   private timer: NodeJS.Timeout | undefined;
@@ -79,6 +83,7 @@ export class DataNode {
     this.recoveryIntervalMillis = options.recoveryIntervalMillis;
     this.taskData = options.taskData;
     this.slaveExecution = options.slaveExecution;
+    this.replicationMetrics = options.replicationMetrics;
     this.board = new ExecutionBoard(options.slaveExecution?.workerNum ?? 1);
     const client = (peer: PeerAddress): PeerClient =>
       new PeerClient(peer, options.alias, options.secret, options.requestTimeoutMillis);
@@ -122,7 +127,9 @@ export class DataNode {
   register(app: FastifyInstance): void {
     registerParticipantRoutes(app, this.store, this.functions, this.taskData);
     registerRpcRoute(app, (user, name, args) => this.call(user, name, args));
-    if (this.taskData !== undefined) registerTaskDataRoute(app, this.taskData, this.controller);
+    if (this.taskData !== undefined) {
+      registerTaskDataRoute(app, this.taskData, this.controller, this.replicationMetrics);
+    }
     if (this.slaveExecution !== undefined) {
       registerSlaveExecutor(
         app,
@@ -130,6 +137,7 @@ export class DataNode {
           coordinator: this.coordinator,
           controller: this.controller,
           executionUser: this.slaveExecution.user,
+          ...(this.replicationMetrics === undefined ? {} : { metrics: this.replicationMetrics }),
         },
         this.board,
       );

@@ -24,6 +24,8 @@ import { deltaFrameMeta, taskDataDelta } from '../../replication/task-data-files
 import type { TaskDataRef } from '../../replication/master-log.ts';
 import { isOperationType } from '../../core/operation-type.ts';
 import type { Store } from '../../storage/index.ts';
+import { DB_CHECKSUMS_PATH } from '../../replication/cluster-checksums.ts';
+import type { ContentChecksum } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import { integerField, jsonBody, stringField } from '../internal-peer.ts';
 import { encodeFragment } from './fragment-wire.ts';
@@ -190,6 +192,22 @@ export function registerParticipantRoutes(
     try {
       const { table: sum } = await snapshot.checksum(db, table);
       return sum;
+    } finally {
+      snapshot.release();
+    }
+  });
+  app.post(DB_CHECKSUMS_PATH, async (request) => {
+    const db = stringField(jsonBody(request), 'db');
+    // Prepared writes may belong to decisions already recorded: the caller asks again.
+    const pending = store.preparedTransactions().length > 0;
+    const snapshot = store.snapshot();
+    try {
+      const tables: Record<string, Record<string, ContentChecksum>> = {};
+      for (const name of snapshot.state.databases.get(db)?.tables.keys() ?? []) {
+        const { partitions } = await snapshot.checksum(db, name);
+        tables[name] = Object.fromEntries(partitions);
+      }
+      return { pending, tables };
     } finally {
       snapshot.release();
     }

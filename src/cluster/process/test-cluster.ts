@@ -4,21 +4,17 @@
 // exit hook kills with SIGKILL whatever is still alive.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { assert } from '../../core/assert.ts';
-import { initCluster } from '../../cli/cluster-init.ts';
 import {
   CLUSTER_CFG,
-  CLUSTER_NODES,
   CONTROLLER_CFG,
   isConfigKey,
   keyAppliesTo,
   loadClusterConfig,
-  renderNodesFile,
 } from '../config/index.ts';
-import { freePorts } from './free-ports.ts';
+import { initLocalCluster } from './local-cluster.ts';
 import { isNodeProcess } from './spawn-node.ts';
 import type { NodeEnvironment } from './spawn-node.ts';
 import { startCluster } from './start-cluster.ts';
@@ -77,13 +73,7 @@ export async function createTestClusterDir(options: TestClusterOptions = {}): Pr
   const count = options.dataNodes ?? 2;
   const dir = await mkdtemp(path.join(tmpdir(), 'shoal-test-cluster-'));
   try {
-    const ports = await freePorts(count + 1);
-    const [controllerPort, ...dataPorts] = ports;
-    assert(controllerPort !== undefined, 'one port per node');
-    // init lays data nodes on the ports after the controller's; we then give them free ones.
-    const init = await initCluster({ dir, dataNodes: count, port: controllerPort });
-    const dataNodes = init.dataNodes.map((site, i) => ({ ...site, port: dataPorts[i] ?? 0 }));
-    await writeFile(path.join(dir, CLUSTER_NODES), renderNodesFile(init.controller, dataNodes));
+    await initLocalCluster({ dir, dataNodes: count });
     await writeOverrides(dir, options.overrides ?? []);
     await loadClusterConfig(dir); // a bad override fails here, naming the file and line
     return dir;
