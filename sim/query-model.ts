@@ -171,6 +171,8 @@ function defaultName(e: Expression): string {
     case 'between':
     case 'like':
       return all(e.kind, [e.operand]);
+    case 'member':
+      return e.name;
     case 'literal':
     case 'star':
     case 'vector':
@@ -210,6 +212,8 @@ function children(e: Expression): readonly Expression[] {
       return [e.operand, e.low, e.high];
     case 'like':
       return [e.operand, e.pattern];
+    case 'member':
+      return [e.object];
     default:
       return unreachable(e);
   }
@@ -417,6 +421,8 @@ function evaluate(e: Expression, scope: Scope): Typed {
         type: 'BOOL',
         value: (evaluate(e.operand, scope).value === null) !== e.negated ? 1 : 0,
       };
+    case 'member':
+      return fail('INVALID_ARGUMENT', 'the model has no dictionaries');
     default:
       return unreachable(e);
   }

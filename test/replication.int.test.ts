@@ -94,6 +94,12 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
       30_000,
     );
     expect(column(truncated, 'taskId')).toEqual([1, 2, 3]);
+
+    const enabled = `schema(database("${TUTORIAL_DB}")).clusterReplicationEnabled`;
+    expect(await scalar(onMaster, enabled)).toBe(1);
+    expect(await scalar(onSlave, enabled)).toBe(1);
+    await onMaster.run('create database "dfs://local_only" partitioned by VALUE(1..3)');
+    expect(await scalar(onMaster, 'schema("dfs://local_only").clusterReplicationEnabled')).toBe(0);
   }, 300_000);
 
   it('keeps replicated databases read-only on the slave', async () => {

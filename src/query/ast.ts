@@ -71,6 +71,13 @@ export type Expression =
       readonly operand: Expression;
       readonly negated: boolean;
       readonly position: Position;
+    }
+  /** `object.name`: an entry of a dictionary, e.g. `schema(db).clusterReplicationEnabled`. */
+  | {
+      readonly kind: 'member';
+      readonly object: Expression;
+      readonly name: string;
+      readonly position: Position;
     };
 
 /** A table: a plain name, or a DFS table (`loadTable("dfs://db", "t")` or `"dfs://db"."t"`). */

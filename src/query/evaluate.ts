@@ -108,9 +108,28 @@ export function evaluate(expression: Expression, env: EvaluationEnv): Value {
         expression.negated,
         expression.position,
       );
+    case 'member':
+      return memberOf(evaluate(expression.object, env), expression.name, expression.position);
     default:
       return unreachable(expression);
   }
+}
+
+/** Entry `name` of a dictionary value; a clear error for anything else or a missing key. */
+export function memberOf(value: Value, name: string, position: Position): Value {
+  if (value.kind !== 'dictionary') {
+    return queryError('TYPE_MISMATCH', position, `.${name} needs a dictionary, not a ${value.kind}`);
+  }
+  const index = value.keys.indexOf(name);
+  const found = value.values[index];
+  if (index < 0 || found === undefined) {
+    return queryError(
+      'INVALID_ARGUMENT',
+      position,
+      `the dictionary has no ${name}; it has ${value.keys.join(', ')}`,
+    );
+  }
+  return found;
 }
 
 /** A literal as a value: a scalar, a vector column, a pair or the untyped NULL. */

@@ -51,6 +51,8 @@ function nameOf(expression: Expression): string {
     case 'between':
     case 'like':
       return join(expression.kind, [expression.operand]);
+    case 'member':
+      return expression.name;
     case 'literal':
     case 'star':
     case 'vector':

@@ -10,6 +10,7 @@ import {
   advance,
   atKeyword,
   atOperator,
+  expectIdentifier,
   expectKeyword,
   expectOperator,
   fail,
@@ -171,7 +172,19 @@ function parseUnary(c: Cursor): Expression {
   return { kind: 'unary', operator: '-', operand, position };
 }
 
+/** A primary followed by any `.name` members (`schema(db).clusterReplicationEnabled`). */
 function parsePrimary(c: Cursor): Expression {
+  let expression = parseAtom(c);
+  while (atOperator(c, '.') && peek(c, 1).kind === 'identifier') {
+    const position = here(c);
+    advance(c);
+    const name = expectIdentifier(c, 'a member name');
+    expression = { kind: 'member', object: expression, name, position };
+  }
+  return expression;
+}
+
+function parseAtom(c: Cursor): Expression {
   const token = peek(c);
   const position = here(c);
   if (token.kind === 'literal') {

@@ -154,6 +154,8 @@ function children(e: Expression): readonly Expression[] {
       return [e.operand, e.pattern];
     case 'isNull':
       return [e.operand];
+    case 'member':
+      return [e.object];
   }
 }
 
@@ -197,6 +199,8 @@ function rewrite(e: Expression, f: (e: Expression) => Expression | undefined): E
       return { ...e, operand: r(e.operand), pattern: r(e.pattern) };
     case 'isNull':
       return { ...e, operand: r(e.operand) };
+    case 'member':
+      return { ...e, object: r(e.object) };
   }
 }
 

@@ -6,7 +6,7 @@ import { unreachable } from '../core/assert.ts';
 import type { Store, Writer } from '../storage/index.ts';
 import type { Expression, Statement } from './ast.ts';
 import { buildVector } from './build-vector.ts';
-import { evaluate } from './evaluate.ts';
+import { evaluate, memberOf } from './evaluate.ts';
 import { checkArity } from './functions/registry.ts';
 import type { FunctionRegistry } from './functions/registry.ts';
 import { defaultRegistry } from './functions/default-registry.ts';
@@ -96,8 +96,9 @@ async function runStatement(statement: Statement, context: StatementContext): Pr
 }
 
 /**
- * An expression statement. Commands (functions that change data) may be its outermost call
- * or nested in other commands' arguments, directly or in a vector
+ * An expression statement. Commands (functions that change data) may be its outermost call,
+ * the object of a member (`schema(db).clusterReplicationEnabled` on a cluster), or nested in
+ * other commands' arguments, directly or in a vector
  * (`database("dfs://c", COMPO, [database("", VALUE, …), database("", HASH, …)])`); they run
  * in order, innermost first, each after the previous has committed.
  */
@@ -119,6 +120,10 @@ async function runExpression(expression: Expression, context: StatementContext):
         return withPosition(error, expression.position);
       }
     }
+  }
+  if (expression.kind === 'member' && containsCommand(expression.object, context)) {
+    const object = await runExpression(expression.object, context);
+    return memberOf(object, expression.name, expression.position);
   }
   if (
     expression.kind === 'vector' &&

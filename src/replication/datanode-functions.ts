@@ -6,6 +6,8 @@
 import { ShoalError } from '../core/errors.ts';
 import { databaseArg } from '../query/functions/database-functions.ts';
 import type { FunctionDefinition } from '../query/functions/registry.ts';
+import { schemaOf, schemaSubject } from '../query/functions/schema-function.ts';
+import { DB_ENABLED_PATH } from '../cluster/controller/controller-routes.ts';
 import { VOID } from '../query/value.ts';
 import type { Value } from '../query/value.ts';
 import type { Store } from '../storage/index.ts';
@@ -47,6 +49,34 @@ export function dataNodeReplicationFunctions(
     run: (args, { user }) => callPeer(context.controller, user, name, args.map(plain)),
   }));
   return [...forwarded, setDatabaseForClusterReplication(context), executionStatus(context)];
+}
+
+/**
+ * schema(table or database) on a data node: as in an embedded store, and a database's
+ * clusterReplicationEnabled is what the controller says (a master's setting, or a slave's
+ * replicated databases). A command, because it asks the controller.
+ */
+export function clusterSchemaFunction(context: DataNodeReplicationContext): FunctionDefinition {
+  return {
+    kind: 'command',
+    name: 'schema',
+    summary:
+      "schema(table or database): a table's columns and partitioning; a database's partitioning, tables and clusterReplicationEnabled",
+    minArgs: 1,
+    maxArgs: 1,
+    run: async ([arg], { store, position }) => {
+      const subject = schemaSubject(arg, position);
+      const replicated =
+        subject.kind === 'database' && context.mode !== 'none'
+          ? (
+              await context.controller.json<{ enabled: boolean }>(DB_ENABLED_PATH, {
+                db: subject.database,
+              })
+            ).enabled
+          : false;
+      return schemaOf(subject, store.catalog, replicated, position);
+    },
+  };
 }
 
 function setDatabaseForClusterReplication(context: DataNodeReplicationContext): FunctionDefinition {

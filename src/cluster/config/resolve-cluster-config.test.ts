@@ -247,4 +247,13 @@ describe('resolveClusterConfig: rules across files', () => {
     expect(resolve({ clusterCfg, clusterNodes: twoHosts }).replicationMode).toBe('master');
     expect(resolve({ clusterCfg: 'clusterReplicationMode=master' }).replicationMode).toBe('master');
   });
+
+  it('refuses enableClusterReplicationSSL=true, which is not built, naming the line', () => {
+    const clusterCfg = 'clusterReplicationMode=master\nenableClusterReplicationSSL=true';
+    expect(errorMessage(() => resolve({ clusterCfg }))).toMatch(
+      /^cluster\.cfg line 2: enableClusterReplicationSSL=true asks for TLS .* this version does not provide/,
+    );
+    const off = 'clusterReplicationMode=master\nenableClusterReplicationSSL=false';
+    expect(resolve({ clusterCfg: off }).replicationMode).toBe('master');
+  });
 });

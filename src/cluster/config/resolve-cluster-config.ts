@@ -66,6 +66,7 @@ export function resolveClusterConfig(texts: ConfigTexts, options: ResolveOptions
   const replicationMode = checkReplicationMode(nodes.dataNodes, dataNodes);
   if (replicationMode === 'slave') checkSlaveNeeds(controller, nodes.dataNodes, dataNodes);
   if (replicationMode === 'master') checkWorkDirs(nodes.dataNodes, dataNodes);
+  refuseReplicationTls([controller, ...dataNodes]);
   return {
     dir,
     controller: { ...address(nodes.controller), role: 'controller', ...withHome(controller) },
@@ -154,6 +155,18 @@ function checkReplicationMode(
   );
 }
 
+/** TLS on the replication channel is not built: a config asking for it must not start. */
+function refuseReplicationTls(
+  resolved: readonly (ResolvedSettings<'controller'> | ResolvedSettings<'datanode'>)[],
+): void {
+  const index = resolved.findIndex((r) => r.settings.enableClusterReplicationSSL === true);
+  if (index === -1) return;
+  throw configError(
+    writtenSource(resolved, index, 'enableClusterReplicationSSL') ?? CLUSTER_CFG,
+    'enableClusterReplicationSSL=true asks for TLS on replication traffic, which this version does not provide; remove the line (or set false) and carry the channel over a private network or a tunnel (WireGuard, SSH)',
+  );
+}
+
 function checkSlaveNeeds(
   controller: ResolvedSettings<'controller'>,
   nodes: readonly NodeLine[],
@@ -197,7 +210,7 @@ function checkWorkDirs(
 }
 
 function writtenSource(
-  resolved: readonly ResolvedSettings<'datanode'>[],
+  resolved: readonly (ResolvedSettings<'controller'> | ResolvedSettings<'datanode'>)[],
   index: number,
   key: ConfigKey,
 ): ConfigEntry['source'] | undefined {

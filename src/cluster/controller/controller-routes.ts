@@ -33,6 +33,9 @@ export interface ControllerRouteOptions {
   readonly replicationFunctions: ReadonlyMap<string, ControllerFunction>;
 }
 
+/** Where a data node asks whether a database replicates (as master or slave). */
+export const DB_ENABLED_PATH = '/internal/replication/db-enabled';
+
 /**
  * Registers the controller's internal routes on `app`; returns the functions its rpc route
  * runs, by name (the dashboard calls some of them).
@@ -43,6 +46,13 @@ export function registerControllerRoutes(
 ): ReadonlyMap<string, ControllerFunction> {
   registerSessionRoutes(app, options.state, options.slave);
   registerTransactionRoutes(app, options);
+  // schema(db).clusterReplicationEnabled on a data node: whether this cluster replicates db.
+  app.post(DB_ENABLED_PATH, async (request) => {
+    const db = stringField(jsonBody(request), 'db');
+    const enabled =
+      options.master?.log.database(db)?.enabled ?? options.slave?.replicates(db) ?? false;
+    return { enabled };
+  });
   const functions = new Map<string, ControllerFunction>([
     [
       'getControllerAlias',

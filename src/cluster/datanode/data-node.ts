@@ -9,6 +9,7 @@ import { collectTaskData, registerTaskDataRoute } from '../../replication/task-d
 import { ExecutionBoard, registerSlaveExecutor } from '../../replication/slave-executor.ts';
 import type { DataNodeReplicationMetrics } from '../../replication/replication-metrics.ts';
 import {
+  clusterSchemaFunction,
   DATANODE_REPLICATION_FUNCTIONS,
   dataNodeReplicationFunctions,
 } from '../../replication/datanode-functions.ts';
@@ -57,6 +58,7 @@ const LOCAL_COMMANDS: ReadonlySet<string> = new Set([
   'getClusterPerf',
   'tableChecksum',
   'rpc',
+  'schema',
   ...USER_FUNCTION_NAMES,
   ...DATANODE_REPLICATION_FUNCTIONS,
 ]);
@@ -106,6 +108,15 @@ export class DataNode {
     for (const definition of definitions) {
       this.functions.register(definition);
     }
+    this.functions.replace(
+      clusterSchemaFunction({
+        alias: options.alias,
+        mode: options.replicationMode ?? 'none',
+        store,
+        controller: this.controller,
+        board: () => this.board,
+      }),
+    );
     this.coordinator = new ClusterCoordinator({
       alias: options.alias,
       store,

@@ -54,9 +54,16 @@ function expressionAccess(
   const definition = functions.require(expression.name, expression.position);
   if (definition.kind !== 'command') return { route: 'local', privilege, object: database };
   if (localCommands.has(expression.name)) {
-    // tableInsert appends (DB_WRITE); the others check their caller themselves.
-    const writes = expression.name === 'tableInsert' && database !== '';
-    return { route: 'local', privilege: writes ? 'DB_WRITE' : null, object: database };
+    // tableInsert appends (DB_WRITE), schema reads (DB_READ); the others check their caller
+    // themselves.
+    if (database === '') return { route: 'local', privilege: null, object: database };
+    const own =
+      expression.name === 'tableInsert'
+        ? 'DB_WRITE'
+        : expression.name === 'schema'
+          ? 'DB_READ'
+          : null;
+    return { route: 'local', privilege: own, object: database };
   }
   return { route: 'broadcast', privilege: 'DB_DDL', object: database || '*' };
 }
@@ -79,7 +86,9 @@ function firstDatabasePath(expression: Expression): string | undefined {
       ? expression.args
       : expression.kind === 'vector'
         ? expression.elements
-        : [];
+        : expression.kind === 'member'
+          ? [expression.object]
+          : [];
   for (const child of children) {
     const found = firstDatabasePath(child);
     if (found !== undefined) return found;

@@ -7,7 +7,7 @@ import { nullColumn } from '../../core/types/column-ops.ts';
 import { toColumn } from '../operators/index.ts';
 import { isColumnType } from '../../core/types/column-type.ts';
 import type { ColumnType } from '../../core/types/column-type.ts';
-import { describeScheme } from '../../core/partition/index.ts';
+import { schemaFunction } from './schema-function.ts';
 import * as storage from '../../storage/index.ts';
 import type { CatalogState } from '../../storage/index.ts';
 import type { Position } from '../ast.ts';
@@ -169,45 +169,7 @@ export const DATABASE_FUNCTIONS: readonly FunctionDefinition[] = [
       return { kind: 'tableHandle', database, table };
     },
   },
-  {
-    kind: 'scalar',
-    name: 'schema',
-    summary: 'schema(table): colDefs, partitionColumnName, partitionSchema, tableComment',
-    minArgs: 1,
-    maxArgs: 1,
-    call: ([handle], { catalog, position }) => {
-      const { database, table } = tableHandleArg(handle, position);
-      requireTable(catalog, database, table, position);
-      const db = catalog.databases.get(database);
-      const meta = db?.tables.get(table)?.meta;
-      if (db === undefined || meta === undefined) return { kind: 'void' };
-      const text = (values: readonly string[]): Value => ({
-        kind: 'vector',
-        column: { type: 'STRING', data: values },
-      });
-      const colDefs: Value = {
-        kind: 'table',
-        table: {
-          names: ['name', 'typeString', 'comment'],
-          columns: [
-            { type: 'STRING', data: meta.columns.map((c) => c.name) },
-            { type: 'STRING', data: meta.columns.map((c) => c.type) },
-            { type: 'STRING', data: meta.columns.map((c) => c.comment) },
-          ],
-        },
-      };
-      return {
-        kind: 'dictionary',
-        keys: ['colDefs', 'partitionColumnName', 'partitionSchema', 'tableComment'],
-        values: [
-          colDefs,
-          text(meta.partitionColumns),
-          { kind: 'scalar', type: 'STRING', value: describeScheme(db.meta.scheme) },
-          { kind: 'scalar', type: 'STRING', value: meta.comment },
-        ],
-      };
-    },
-  },
+  schemaFunction(() => false),
   {
     kind: 'scalar',
     name: 'table',

@@ -67,6 +67,15 @@ export class FunctionRegistry {
     return this;
   }
 
+  /** Swaps the definition of a registered name: an embedding that knows more (a cluster). */
+  replace(definition: FunctionDefinition): this {
+    if (!this.definitions.has(definition.name)) {
+      throw new Error(`function ${definition.name} is not registered, so it cannot be replaced`);
+    }
+    this.definitions.set(definition.name, definition);
+    return this;
+  }
+
   has(name: string): boolean {
     return this.definitions.has(name);
   }

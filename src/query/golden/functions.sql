@@ -45,11 +45,31 @@ partitionColumnName->["m"]
 partitionSchema->VALUE over MONTH 2023.01M..2023.03M
 tableComment->
 
--- case: schema of something that is not a table
-schema("dfs://f")
+-- case: schema of something that is neither a table nor a database
+schema(42)
 -- expect error S00102
 line 1, column 1
-expected a table from loadTable(…), not a STRING scalar
+schema takes a table from loadTable(…), a database from database(…), or a database path such as "dfs://testDB"
+
+-- case: schema of a database (by path or handle); an embedded store replicates nothing
+schema("dfs://f")
+-- expect
+databaseDir->dfs://f
+partitionTypeName->VALUE
+partitionSchema->VALUE over MONTH 2023.01M..2023.03M
+tables->["pt"]
+clusterReplicationEnabled->false
+
+-- case: a member of a dictionary
+schema("dfs://f").clusterReplicationEnabled
+-- expect
+false
+
+-- case: a member a dictionary lacks
+schema("dfs://f").replicated
+-- expect error S00104
+line 1, column 18
+the dictionary has no replicated; it has databaseDir, partitionTypeName, partitionSchema, tables, clusterReplicationEnabled
 
 -- case: a function that changes data cannot sit inside an expression
 select count(*) from "dfs://f"."pt" where existsTable("dfs://f", "pt") and dropTable("dfs://f", "pt")
