@@ -118,7 +118,11 @@ export function evaluate(expression: Expression, env: EvaluationEnv): Value {
 /** Entry `name` of a dictionary value; a clear error for anything else or a missing key. */
 export function memberOf(value: Value, name: string, position: Position): Value {
   if (value.kind !== 'dictionary') {
-    return queryError('TYPE_MISMATCH', position, `.${name} needs a dictionary, not a ${value.kind}`);
+    return queryError(
+      'TYPE_MISMATCH',
+      position,
+      `.${name} needs a dictionary, not a ${value.kind}`,
+    );
   }
   const index = value.keys.indexOf(name);
   const found = value.values[index];
