@@ -65,3 +65,6 @@ export const CONSISTENCY_CHECK_TIMEOUT_MILLIS = 60_000;
 
 /** Largest static file the dashboard serves (uPlot is ~50 KB): read whole into memory at start. */
 export const MAX_DASHBOARD_ASSET_BYTES = 1 << 20;
+
+/** Tasks a slave holds pulled but unfinished: with MAX_SLAVE_FINISHED_TASKS, its task memory. */
+export const MAX_SLAVE_UNFINISHED_TASKS = 20_000;

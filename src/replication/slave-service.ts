@@ -7,7 +7,7 @@
 
 import type { Logger } from 'pino';
 import { isShoalError, ShoalError } from '../core/errors.ts';
-import { MAX_SLAVE_FINISHED_TASKS } from '../core/limits.ts';
+import { MAX_SLAVE_FINISHED_TASKS, MAX_SLAVE_UNFINISHED_TASKS } from '../core/limits.ts';
 import {
   createScheduler,
   finishedThrough,
@@ -434,6 +434,7 @@ export class SlaveReplication {
       retryInitialMillis: this.settings.retryInitialMillis,
       retryMaxMillis: this.settings.retryMaxMillis,
       maxUnfinishedWeight: MAX_UNFINISHED_WEIGHT,
+      maxUnfinishedTasks: MAX_SLAVE_UNFINISHED_TASKS,
       dbScope: this.settings.dbScope,
     };
   }

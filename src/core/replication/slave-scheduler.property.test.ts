@@ -21,6 +21,7 @@ const config: SchedulerConfig = {
   retryInitialMillis: 10,
   retryMaxMillis: 40,
   maxUnfinishedWeight: 1_000_000,
+  maxUnfinishedTasks: 1_000_000,
   dbScope: null,
 };
 

@@ -36,6 +36,7 @@ const config: SchedulerConfig = {
   retryInitialMillis: 100,
   retryMaxMillis: 1000,
   maxUnfinishedWeight: 100,
+  maxUnfinishedTasks: 3,
   dbScope: null,
 };
 
@@ -545,6 +546,20 @@ describe('queries', () => {
     state = run(state, { kind: 'finished', taskId: 1, nowMillis: 1 }).state;
     expect(wantsPull(state)).toBe(true);
     expect(wantsPull(run(state, { kind: 'stop' }).state)).toBe(false);
+  });
+
+  it('wantsPull only while fewer than maxUnfinishedTasks are unfinished', () => {
+    let state = run(scheduler(), {
+      kind: 'pulled',
+      tasks: [task(1, 1), task(2, 2)],
+      nowMillis: 0,
+    }).state;
+    expect(wantsPull(state)).toBe(true);
+    state = run(state, { kind: 'pulled', tasks: [task(3, 3)], nowMillis: 0 }).state;
+    expect(unfinishedWeight(state)).toBeLessThan(100);
+    expect(wantsPull(state)).toBe(false);
+    state = run(state, { kind: 'finished', taskId: 1, nowMillis: 1 }).state;
+    expect(wantsPull(state)).toBe(true);
   });
 
   it('lag counts unfinished tasks and the age of the oldest', () => {

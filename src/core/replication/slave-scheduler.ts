@@ -49,6 +49,8 @@ export interface SchedulerConfig {
   readonly retryMaxMillis: number;
   /** Pull only while the unfinished weight is below this. */
   readonly maxUnfinishedWeight: number;
+  /** And only while fewer tasks than this are unfinished (bounds memory for tiny tasks). */
+  readonly maxUnfinishedTasks: number;
   /** slaveReplicationDBScope: databases to replay (null: all). */
   readonly dbScope: readonly string[] | null;
 }
@@ -436,9 +438,17 @@ export function unfinishedWeight(state: SchedulerState): number {
   return weight;
 }
 
-/** Whether the slave should pull now: ENABLED, with room for more work. */
+/** Whether the slave should pull now: ENABLED, with room for more work (weight and count). */
 export function wantsPull(state: SchedulerState): boolean {
-  return state.state === 'ENABLED' && unfinishedWeight(state) < state.config.maxUnfinishedWeight;
+  if (state.state !== 'ENABLED') return false;
+  let weight = 0;
+  let count = 0;
+  for (const task of state.tasks.values()) {
+    if (task.state === 'FINISHED') continue;
+    weight += task.weight;
+    count++;
+  }
+  return weight < state.config.maxUnfinishedWeight && count < state.config.maxUnfinishedTasks;
 }
 
 /**
