@@ -141,6 +141,12 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
       if (master !== undefined) registerMasterRoutes(app, state, master, checksumPeers);
     },
     start: async () => slave?.start(),
+    ...(master === undefined
+      ? {}
+      : {
+          drain: () => master.drain(config.settings.clusterReplicationShutdownTimeout),
+          drainMillis: config.settings.clusterReplicationShutdownTimeout,
+        }),
     stop: async () => {
       await slave?.stop();
       await Promise.all(checksumPeers.map((peer) => peer.close()));

@@ -78,6 +78,10 @@ export class MasterReplication {
   /** Per slave: what each recent pull shipped (for rates over the last minute). */
   private readonly shipped = new Map<string, { millis: number; tasks: number; bytes: number }[]>();
   private readonly observers: MasterObservers;
+  /** Set by drain (a stopping controller): replicated writes are refused, pulls answered at once. */
+  private draining = false;
+  /** Pulls waiting at this master now, by slave: a slave with one is connected for the drain. */
+  private readonly pulling = new Map<string, number>();
 
   constructor(
     state: ControllerState,
@@ -115,6 +119,12 @@ export class MasterReplication {
    */
   admit(db: string): void {
     if (!this.replicates(db)) return;
+    if (this.draining) {
+      throw new ShoalError(
+        'REPLICATION_REFUSED',
+        `the master cluster's controller is stopping: writes to replicated database ${db} are refused until it is back`,
+      );
+    }
     const probe = recordTask(
       this.queue,
       { taskId: this.queue.lastTaskId + 1, weight: 1 },
@@ -183,19 +193,64 @@ export class MasterReplication {
    */
   async pull(request: PullRequest): Promise<readonly StoredTask[]> {
     this.register(request);
+    this.pulling.set(request.slaveId, (this.pulling.get(request.slaveId) ?? 0) + 1);
+    try {
+      return await this.answer(request);
+    } finally {
+      this.pulling.set(request.slaveId, (this.pulling.get(request.slaveId) ?? 1) - 1);
+    }
+  }
+
+  private async answer(request: PullRequest): Promise<readonly StoredTask[]> {
     const deadline = Date.now() + Math.min(request.waitMillis, MAX_PULL_WAIT_MILLIS);
     for (;;) {
       const pending = this.log.tasksAfter(request.after, MAX_PULL_TASKS);
       const now = Date.now();
-      const decision = releaseBatch(pending, now, this.settings);
+      // A draining master hands out what it holds at once: the slaves take it before it stops.
+      const decision =
+        this.draining && pending.length > 0
+          ? ({ kind: 'release', count: pending.length } as const)
+          : releaseBatch(pending, now, this.settings);
       if (decision.kind === 'release') {
         const batch = fit(pending.slice(0, decision.count), request.maxWeight);
         this.recordShipped(request.slaveId, batch, now);
         return batch;
       }
       const until = decision.kind === 'wait' ? Math.min(decision.untilMillis, deadline) : deadline;
-      if (now >= deadline) return [];
+      // Nothing to hand out while draining: no long poll to hold the server's close up.
+      if (now >= deadline || this.draining) return [];
       await this.waitUntil(until);
+    }
+  }
+
+  /**
+   * SPEC §7.9: refuses new replicated writes, then waits up to `timeoutMillis` until every
+   * slave still pulling has taken every task, and logs what was left if time ran out (the
+   * tasks stay retained: the slaves get them after the restart). A slave counts as pulling
+   * while a pull of its waits here or its last pull ended under a second ago.
+   */
+  async drain(timeoutMillis: number): Promise<void> {
+    this.draining = true;
+    this.notify();
+    const deadline = Date.now() + timeoutMillis;
+    for (;;) {
+      const last = this.log.lastTaskId();
+      const now = Date.now();
+      const behind = this.slaves().filter(
+        (s) =>
+          s.pulledThrough < last &&
+          ((this.pulling.get(s.slaveId) ?? 0) > 0 || now - s.lastPullMillis < 1000),
+      );
+      if (behind.length === 0) return;
+      if (now >= deadline) {
+        const left = behind.map((s) => ({ slave: s.slaveId, pulledThrough: s.pulledThrough }));
+        this.observers.logger?.warn(
+          { lastTaskId: last, left },
+          'stopping before every slave took every task; they get them after the restart',
+        );
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 

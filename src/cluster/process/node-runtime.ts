@@ -38,8 +38,13 @@ export interface RunningNode {
   readonly address: BoundAddress;
   readonly logger: Logger;
   status(): NodeStatus;
-  /** Closes the server (requests in flight finish up to its close timeout), stops the service, unlocks. */
+  /**
+   * Drains the service (while still serving), closes the server (requests in flight finish
+   * up to its close timeout), stops the service, unlocks.
+   */
   stop(): Promise<void>;
+  /** Longest the service's drain may take: the stop deadline grows by it. */
+  readonly drainMillis: number;
 }
 
 /** startNode's options: a broken invariant in a route is reported to `onAssertionFailure`. */
@@ -134,11 +139,19 @@ async function serve(
     let stopped: Promise<void> | null = null;
     const stop = async (): Promise<void> => {
       status = 'stopping';
+      await service.drain?.();
       await server.close();
       await service.stop();
       await lock.release();
     };
-    return { config, address, logger, status: () => status, stop: () => (stopped ??= stop()) };
+    return {
+      config,
+      address,
+      logger,
+      status: () => status,
+      stop: () => (stopped ??= stop()),
+      drainMillis: service.drainMillis ?? 0,
+    };
   } catch (error) {
     logger.error({ err: error }, 'failed to start');
     for (const step of undo.reverse()) {
@@ -152,10 +165,11 @@ async function serve(
 async function shutdown(node: RunningNode, signal: NodeJS.Signals): Promise<void> {
   const { logger } = node;
   logger.info({ signal }, 'stopping');
+  const deadlineMillis = NODE_STOP_TIMEOUT_MILLIS + node.drainMillis;
   const timer = setTimeout(() => {
-    logger.fatal(`did not stop within ${NODE_STOP_TIMEOUT_MILLIS} ms; exiting`);
+    logger.fatal(`did not stop within ${deadlineMillis} ms; exiting`);
     process.exit(1);
-  }, NODE_STOP_TIMEOUT_MILLIS);
+  }, deadlineMillis);
   try {
     await node.stop();
     logger.info('stopped');

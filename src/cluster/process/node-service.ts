@@ -21,12 +21,16 @@ export interface NodeContext {
 /**
  * A running service. The runtime calls register (before listening), then start, then
  * listens; stop is called once, after the server has closed, and only when start resolved.
- * A start that rejects must leave nothing of its own running.
+ * A start that rejects must leave nothing of its own running. `drain`, when there is one,
+ * runs first, while the server still serves (a master lets its slaves take what is pending),
+ * and takes at most `drainMillis`.
  */
 export interface NodeService {
   register(app: FastifyInstance): void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  readonly drain?: () => Promise<void>;
+  readonly drainMillis?: number;
 }
 
 /** Makes the service of one node; rejecting stops the node before it listens. */
