@@ -3,6 +3,7 @@
 // and closes gracefully. Real server on 127.0.0.1:0 with the real HttpClient or raw sockets.
 
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AssertionFailure } from '../core/assert.ts';
@@ -11,9 +12,11 @@ import { ERROR_CODES, ShoalError, isShoalError } from '../core/errors.ts';
 import type { ErrorCodeName } from '../core/errors.ts';
 import { HTTP_STATUS_BY_KIND } from './error-status.ts';
 import { HttpClient } from './http-client.ts';
-import { createHttpServer, sendFrame } from './http-server.ts';
+import type { BinaryBody } from './http-client.ts';
+import { REUSED_BODY, createHttpServer, sendFrame } from './http-server.ts';
 import type { BoundAddress, HttpServer, HttpServerOptions } from './http-server.ts';
 import { expectSameValue } from './net-test-support.ts';
+import { WIRE_CONTENT_TYPE } from './wire-frame.ts';
 import { valueFromFrame, decodeValue, encodeValue, encodeValueChunks } from './wire-values.ts';
 import type { Value } from '../query/value.ts';
 
@@ -72,6 +75,22 @@ function addRoutes(server: HttpServer): void {
     await gate;
     return { waited: true };
   });
+  server.app.post('/bytes', REUSED_BODY, async (req) => describeBody(req.body as Uint8Array));
+  server.app.post('/held', REUSED_BODY, async (req) => {
+    held.started();
+    await gate;
+    return describeBody(req.body as Uint8Array);
+  });
+}
+
+// Body buffers seen by the REUSED_BODY routes, in order: a body's `buffer` is its index here.
+const seenBuffers: ArrayBufferLike[] = [];
+const held = { started: (): void => {} };
+
+function describeBody(body: Uint8Array): { length: number; bytes: number[]; buffer: number } {
+  if (!seenBuffers.includes(body.buffer)) seenBuffers.push(body.buffer);
+  const bytes = [...new Set(body)].sort((a, b) => a - b);
+  return { length: body.length, bytes, buffer: seenBuffers.indexOf(body.buffer) };
 }
 
 async function raw(address: BoundAddress, text: string): Promise<string> {
@@ -315,5 +334,62 @@ describe('HTTP server behaviour', () => {
     const error = await rejection(second.listen());
     expect(error.kind).toBe('INVALID_CONFIG');
     expect(error.message).toContain(`data node dn2 cannot listen on 127.0.0.1:${address.port}`);
+  });
+});
+
+describe('HTTP server frame bodies', () => {
+  const MIB = 1024 * 1024;
+  const body = (fill: number): Uint8Array => new Uint8Array(2 * MIB).fill(fill);
+  const post = async (client: HttpClient, path: string, bytes: BinaryBody): Promise<unknown> =>
+    JSON.parse(new TextDecoder().decode(await client.postArrow(path, bytes)));
+
+  it('reads a body into one buffer, which takes the next body once the answer is sent', async () => {
+    const { client } = await start();
+    const first = (await post(client, '/bytes', body(1))) as { buffer: number };
+    expect(first).toMatchObject({ length: 2 * MIB, bytes: [1] });
+    // Sent in chunks: the server still sees one body of their total length.
+    const halves = [body(2).subarray(0, MIB), body(2).subarray(MIB)];
+    expect(await post(client, '/bytes', halves)).toEqual({
+      length: 2 * MIB,
+      bytes: [2],
+      buffer: first.buffer,
+    });
+  });
+
+  it('never hands a body still held by its handler to another request', async () => {
+    const { client } = await start();
+    const started = new Promise<void>((resolve) => {
+      held.started = resolve;
+    });
+    const holding = post(client, '/held', body(7));
+    await started;
+    const other = (await post(client, '/bytes', body(9))) as { buffer: number; bytes: number[] };
+    expect(other.bytes).toEqual([9]);
+    release();
+    const kept = (await holding) as { buffer: number; bytes: number[] };
+    expect(kept.bytes).toEqual([7]);
+    expect(kept.buffer).not.toBe(other.buffer);
+  });
+
+  it('reads a chunked body, and refuses one over the limit with 413 BAD_REQUEST', async () => {
+    const { client, address } = await start({ maxRequestBytes: 3 * MIB });
+    const chunked = await request(`${address.url}/bytes`, {
+      method: 'POST',
+      headers: { 'content-type': WIRE_CONTENT_TYPE },
+      body: Readable.from([body(3), body(3).subarray(0, 5)]),
+    });
+    expect(chunked.statusCode).toBe(200);
+    expect(await chunked.body.json()).toMatchObject({ length: 2 * MIB + 5, bytes: [3] });
+    const error = await rejection(post(client, '/bytes', new Uint8Array(3 * MIB + 1)));
+    expect(error.kind).toBe('BAD_REQUEST');
+    expect(error.message).toContain(`larger than the limit of ${3 * MIB} bytes`);
+    const unsized = await request(`${address.url}/bytes`, {
+      method: 'POST',
+      headers: { 'content-type': WIRE_CONTENT_TYPE },
+      body: Readable.from([body(4), body(4)]),
+    });
+    expect(unsized.statusCode).toBe(413);
+    await unsized.body.dump();
+    await expectServing(client);
   });
 });

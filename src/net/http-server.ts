@@ -16,6 +16,7 @@ import { pino } from 'pino';
 import type { DestinationStream, Level, Logger } from 'pino';
 import { AssertionFailure, assert } from '../core/assert.ts';
 import { ShoalError } from '../core/errors.ts';
+import { BodyBufferPool } from './body-buffer-pool.ts';
 import { errorBody } from './error-body.ts';
 import type { ErrorBody } from './error-body.ts';
 import { HTTP_STATUS_BY_KIND } from './error-status.ts';
@@ -25,8 +26,27 @@ import {
   DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MILLIS,
   KEEP_ALIVE_TIMEOUT_MILLIS,
+  MAX_IDLE_BODY_BYTES,
 } from './net-limits.ts';
+import { readRequestBody } from './request-body.ts';
 import { WIRE_CONTENT_TYPE } from './wire-frame.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route's handler keeps no view of its frame body once its answer is sent, so the
+     * body's buffer is reused for a later request's body (see REUSED_BODY).
+     */
+    readonly reuseBody?: boolean;
+  }
+}
+
+/**
+ * Route options of a bulk route whose frame body goes into a buffer kept for reuse
+ * (body-buffer-pool.ts). Only for handlers that are done with every view of the body (the
+ * columns decoded from it included) once they answer: the buffer is lent again after that.
+ */
+export const REUSED_BODY = { config: { reuseBody: true } } as const;
 
 /** How to run a server. Only name, host, port and logLevel have no default. */
 export interface HttpServerOptions {
@@ -88,9 +108,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     clientErrorHandler: answerClientError,
   });
   const state: ServerState = { closing: false, closed: null };
-  app.addContentTypeParser(WIRE_CONTENT_TYPE, { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, body);
-  });
+  addFrameBodyParser(app, maxRequestBytes);
   addShutdownHooks(app, options.name, state);
   app.setNotFoundHandler((request, reply) => {
     const error = new ShoalError(
@@ -120,6 +138,38 @@ export function sendFrame(reply: FastifyReply, chunks: readonly Uint8Array[]): F
     .type(WIRE_CONTENT_TYPE)
     .header('content-length', length)
     .send(Readable.from(buffers));
+}
+
+// Frame bodies are read into one buffer as they arrive (request-body.ts); a REUSED_BODY
+// route's buffer comes from a pool and goes back to it once the answer is sent.
+function addFrameBodyParser(app: FastifyInstance, maxRequestBytes: number): void {
+  const pool = new BodyBufferPool(MAX_IDLE_BODY_BYTES);
+  const lent = new WeakMap<FastifyRequest, Uint8Array>();
+  app.addContentTypeParser(
+    WIRE_CONTENT_TYPE,
+    async (request: FastifyRequest, payload: Readable) => {
+      const reuse = request.routeOptions.config.reuseBody === true;
+      const length = Number(request.headers['content-length']);
+      return readRequestBody(
+        payload,
+        Number.isNaN(length) ? undefined : length,
+        maxRequestBytes,
+        (bytes) => {
+          if (!reuse) return Buffer.allocUnsafeSlow(bytes);
+          const buffer = pool.lend(bytes);
+          lent.set(request, buffer);
+          return buffer;
+        },
+      );
+    },
+  );
+  // The answer is sent, so the handler is done: its body's buffer can take the next body.
+  app.addHook('onResponse', async (request) => {
+    const buffer = lent.get(request);
+    if (buffer === undefined) return;
+    lent.delete(request);
+    pool.giveBack(buffer);
+  });
 }
 
 // A URL's path: query strings stay out of messages (they may carry tokens).

@@ -1,7 +1,7 @@
 // The network layer: HTTP server and client every node uses, and the wire formats of values,
 // appended columns and partial aggregates (frames of JSON + Arrow IPC).
 
-export { createHttpServer, sendFrame } from './http-server.ts';
+export { REUSED_BODY, createHttpServer, sendFrame } from './http-server.ts';
 export type { BoundAddress, HttpServer, HttpServerOptions } from './http-server.ts';
 export { HttpClient } from './http-client.ts';
 export type { BinaryBody, CallOptions, HttpClientOptions } from './http-client.ts';

@@ -4,6 +4,15 @@
 /** Largest request body: a 1 M-row, 9-column append is ~100 MB, so 512 MiB leaves room. */
 export const DEFAULT_MAX_REQUEST_BYTES = 512 * 1024 * 1024;
 
+/** Request-body buffers a node keeps for reuse: two ~100 MB appends; beyond, idle memory goes. */
+export const MAX_IDLE_BODY_BYTES = 256 * 1024 * 1024;
+
+/** Smaller bodies come cheaply from the allocator's heap: only larger ones are worth keeping. */
+export const MIN_REUSED_BODY_BYTES = 1024 * 1024;
+
+/** Kept buffers are sized in steps of this, so appends of nearly equal size share one. */
+export const REUSED_BODY_GRANULE_BYTES = 1024 * 1024;
+
 /** Largest response body a client reads: a fragment's rows are bounded like a request's. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024 * 1024;
 

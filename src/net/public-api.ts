@@ -7,7 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import { ShoalError, isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
 import type { Value } from '../query/value.ts';
-import { sendFrame } from './http-server.ts';
+import { REUSED_BODY, sendFrame } from './http-server.ts';
 import { PUBLIC_PATHS, callOf, errorFrame, runTextOf, tokenOf } from './public-wire.ts';
 import { WIRE_CONTENT_TYPE, decodeFrame, encodeFrame } from './wire-frame.ts';
 import type { FrameContent } from './wire-frame.ts';
@@ -32,7 +32,10 @@ export interface Engine {
   run(user: string, text: string): AsyncIterable<Value>;
   /** Calls one function by name with values (the SDK's `call`). */
   call(user: string, name: string, args: readonly Value[]): Promise<Value>;
-  /** Appends whole columns (schema order) to a table; the number of rows written. */
+  /**
+   * Appends whole columns (schema order) to a table; the number of rows written. The columns
+   * view the request's body, whose buffer takes another body once this resolves: keep none.
+   */
   append(
     user: string,
     database: string,
@@ -43,7 +46,7 @@ export interface Engine {
 
 /** Adds the public routes to `app`; failures reach the server's uniform error answer. */
 export function registerPublicApi(app: FastifyInstance, engine: Engine): void {
-  const userOf = (request: FastifyRequest): Promise<string> =>
+  const userOf = async (request: FastifyRequest): Promise<string> =>
     engine.authenticate(tokenOf(request.headers.authorization));
 
   app.post(PUBLIC_PATHS.login, async (request) => {
@@ -70,8 +73,20 @@ export function registerPublicApi(app: FastifyInstance, engine: Engine): void {
     return sendFrame(reply, encodeValueChunks(await engine.call(user, name, args)));
   });
 
-  app.post(PUBLIC_PATHS.append, async (request) => {
-    const user = await userOf(request);
+  // The session is checked while the columns arrive (in a cluster, a round trip to the
+  // controller that a large body would otherwise wait for); the handler awaits the outcome.
+  const sessions = new WeakMap<FastifyRequest, Promise<string>>();
+  const appendOptions = {
+    ...REUSED_BODY,
+    onRequest: async (request: FastifyRequest) => {
+      const user = userOf(request);
+      user.catch(() => {}); // a body that never arrives leaves it unawaited
+      sessions.set(request, user);
+    },
+  };
+  // The columns view the body; the coordinator is done with them once it answers.
+  app.post(PUBLIC_PATHS.append, appendOptions, async (request) => {
+    const user = await (sessions.get(request) ?? userOf(request));
     const { db, table } = appendTarget(request.query);
     const { columns } = columnsFromFrame(frameOf(request.body));
     const rows = await engine.append(

@@ -6,18 +6,23 @@ import type { CommitEffects } from './commit-effects.ts';
 import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
 import { requireDatabase, requireTable } from './snapshot.ts';
 import type { Writer } from './store.ts';
-import { conformColumns, splitByPartition, writePartitionRows } from './write-rows.ts';
-import type { PartitionRows } from './write-rows.ts';
+import { currentPlan, writePartitionRows } from './write-rows.ts';
+import type { PartitionRows, PlannedRows } from './write-rows.ts';
 
-/** Appends `columns` (one per table column, in schema order) to `db`/`table`. */
+/**
+ * Appends `columns` (one per table column, in schema order) to `db`/`table`. `planned`, the
+ * plan of these columns (planRows), is used when the table and database are still as it saw
+ * them, instead of checking and splitting the rows again.
+ */
 export async function append(
   store: Writer,
   db: string,
   table: string,
   columns: readonly Column[],
+  planned?: PlannedRows,
 ): Promise<CommitEffects> {
-  let conformed: Column[] = [];
-  let parts: PartitionRows[] = [];
+  let conformed: readonly Column[] = [];
+  let parts: readonly PartitionRows[] = [];
   return store.write(
     `append(${db}/${table})`,
     [databaseLock(db, 'shared'), tableLock(db, table, 'shared')],
@@ -35,8 +40,9 @@ export async function append(
     },
     (state) => {
       const tableState = requireTable(state, db, table);
-      conformed = conformColumns(db, tableState, columns);
-      parts = splitByPartition(requireDatabase(state, db), tableState, conformed);
+      const plan = currentPlan(requireDatabase(state, db), tableState, columns, planned);
+      conformed = plan.columns;
+      parts = plan.parts;
       return parts.map((p) => partitionLock(db, table, p.key));
     },
   );

@@ -50,5 +50,5 @@ export { deleteRows, updateRows } from './row-change-ops.ts';
 export { truncate, dropPartition } from './partition-ops.ts';
 export { compactAll, compactPartition, startCompaction } from './compaction.ts';
 export type { CompactionHandle } from './compaction.ts';
-export { conformColumns, splitByPartition } from './write-rows.ts';
-export type { PartitionRows } from './write-rows.ts';
+export { conformColumns, planRows, splitByPartition } from './write-rows.ts';
+export type { PartitionRows, PlannedRows } from './write-rows.ts';

@@ -548,15 +548,30 @@ function obsoleteFiles(
   return out;
 }
 
+/**
+ * Runs `tasks` at most `limit` at a time. After a failure no new task starts, and the call
+ * settles only once every running task has: none is left reading its caller's columns (a
+ * reused request buffer, net/body-buffer-pool.ts) after the caller has failed.
+ */
 async function runLimited<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results = new Array<T>(tasks.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < tasks.length) {
+    while (next < tasks.length && !failed) {
       const index = next++;
-      results[index] = await (tasks[index] as () => Promise<T>)();
+      try {
+        results[index] = await (tasks[index] as () => Promise<T>)();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, tasks.length) }, worker),
+  );
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
   return results;
 }

@@ -98,6 +98,52 @@ export function splitByPartition(
   return keys.map((key, k) => ({ key, rows: lists[k] as Int32Array }));
 }
 
+/**
+ * A write's rows checked (conformColumns) and split (splitByPartition) against one definition
+ * of its database and table: a caller that split them already (a cluster coordinator, which
+ * needs the partition keys first) passes this to append so the rows are not split twice.
+ */
+export interface PlannedRows {
+  /** The definitions the plan was made against: it holds while the catalog has these. */
+  readonly database: DatabaseState['meta'];
+  readonly table: TableState['meta'];
+  /** The write's columns after conformColumns, in schema order. */
+  readonly columns: readonly Column[];
+  readonly parts: readonly PartitionRows[];
+}
+
+/** conformColumns and splitByPartition of `columns` against `db` and `table`, as a plan. */
+export function planRows(
+  db: DatabaseState,
+  table: TableState,
+  columns: readonly Column[],
+): PlannedRows {
+  const conformed = conformColumns(db.meta.name, table, columns);
+  const parts = splitByPartition(db, table, conformed);
+  return { database: db.meta, table: table.meta, columns: conformed, parts };
+}
+
+/**
+ * `planned` when it was made against these definitions of `db` and `table` (catalog entries
+ * are replaced, never changed, so the same objects mean the same schema and scheme); else
+ * the plan of `columns` made now.
+ */
+export function currentPlan(
+  db: DatabaseState,
+  table: TableState,
+  columns: readonly Column[],
+  planned: PlannedRows | undefined,
+): PlannedRows {
+  if (planned === undefined || planned.database !== db.meta || planned.table !== table.meta)
+    return planRows(db, table, columns);
+  const rows = (c: readonly Column[]): number => (c[0] === undefined ? 0 : columnLength(c[0]));
+  assert(
+    planned.columns.length === columns.length && rows(planned.columns) === rows(columns),
+    'a plan is of the columns it comes with',
+  );
+  return planned;
+}
+
 /** Writes the rows of each partition as segments; returns the add-segments changes. */
 export async function writePartitionRows(
   context: WriteContext,

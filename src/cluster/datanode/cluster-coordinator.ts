@@ -3,6 +3,7 @@
 // commit (begin at the controller → prepare on owners → decision at the controller → publish);
 // other writes and DDL run prepared on every data node under one transaction.
 
+import { assert } from '../../core/assert.ts';
 import { ShoalError, isShoalError } from '../../core/errors.ts';
 import type { Column } from '../../core/types/column.ts';
 import { takeRows, concatColumns } from '../../core/types/column-ops.ts';
@@ -15,8 +16,8 @@ import { QuerySession } from '../../query/session.ts';
 import { readingContext } from '../../query/statement-context.ts';
 import { VOID } from '../../query/value.ts';
 import type { Value } from '../../query/value.ts';
-import { append, conformColumns, splitByPartition, upsert } from '../../storage/index.ts';
-import type { Store } from '../../storage/index.ts';
+import { append, conformColumns, planRows, splitByPartition, upsert } from '../../storage/index.ts';
+import type { PlannedRows, Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { PeerClient } from '../internal-peer.ts';
 import type { TaskDataFiles } from '../../replication/task-data-files.ts';
@@ -165,39 +166,24 @@ export class ClusterCoordinator {
     replicationTaskId: number | null = null,
     upsertKeys?: readonly string[],
   ): Promise<number> {
-    await this.check(
-      user,
-      { route: 'local', privilege: 'DB_WRITE', object: db },
-      replicationTaskId !== null,
+    const plan = await this.checkedPlan(user, db, table, columns, replicationTaskId !== null);
+    const begun = await this.begin(
+      db,
+      table,
+      plan.parts.map((part) => part.key),
     );
-    const split = this.splitByKey(db, table, columns);
-    const begun = await this.begin(db, table, [...split.keys()]);
     // An upsert replicates as the row deltas its owners keep; an append as its rows.
     const taskData = upsertKeys === undefined ? this.writeTaskData(begun, columns) : null;
     const deltas = upsertKeys !== undefined && begun.replicated === true;
-    const byOwner = new Map<string, Column[][]>();
-    for (const [key, rows] of split) {
-      const owner = begun.owners[key] as string;
-      byOwner.set(owner, [...(byOwner.get(owner) ?? []), rows]);
-    }
-    const prepares = [...byOwner].map(async ([owner, parts]) => {
-      const joined =
-        parts.length === 1
-          ? (parts[0] as Column[])
-          : (parts[0] as Column[]).map((c, i) =>
-              concatColumns(
-                c.type,
-                parts.map((p) => p[i] as Column),
-              ),
-            );
-      const tx = String(begun.tx);
+    const tx = String(begun.tx);
+    const prepares = [...sharesByOwner(plan, begun.owners)].map(async ([owner, share]) => {
       // This node's own share is prepared in process: no encoding, no HTTP.
       if (owner === this.options.alias) {
         const writer = this.options.store.preparing(tx);
         const effects =
           upsertKeys === undefined
-            ? await append(writer, db, table, joined)
-            : await upsert(writer, db, table, joined, upsertKeys);
+            ? await append(writer, db, table, share.columns, share.plan)
+            : await upsert(writer, db, table, share.columns, upsertKeys);
         const files = deltas ? this.options.taskData : undefined;
         return {
           alias: owner,
@@ -205,7 +191,7 @@ export class ClusterCoordinator {
         };
       }
       const frame = columnsToFrame(
-        joined.map((column, i) => ({ name: `c${i}`, column })),
+        share.columns.map((column, i) => ({ name: `c${i}`, column })),
         {
           tx,
           db,
@@ -228,6 +214,44 @@ export class ClusterCoordinator {
       replicationTaskId,
     );
     return rows;
+  }
+
+  /**
+   * The plan of a write (its rows checked and split by partition), once `user` may write
+   * `db`. The privilege check (a round trip to the controller) runs while the rows are split;
+   * a refusal still comes first, so a user without the privilege learns nothing of the table.
+   */
+  private async checkedPlan(
+    user: string,
+    db: string,
+    table: string,
+    columns: readonly Column[],
+    replication: boolean,
+  ): Promise<PlannedRows> {
+    const checked = this.check(
+      user,
+      { route: 'local', privilege: 'DB_WRITE', object: db },
+      replication,
+    );
+    let plan: PlannedRows;
+    try {
+      plan = this.planOf(db, table, columns);
+    } catch (error) {
+      await checked;
+      throw error;
+    }
+    await checked;
+    return plan;
+  }
+
+  /** The write's rows checked and split by partition against this node's catalog. */
+  private planOf(db: string, table: string, columns: readonly Column[]): PlannedRows {
+    const dbState = this.options.store.catalog.databases.get(db);
+    const tableState = dbState?.tables.get(table);
+    if (dbState === undefined || tableState === undefined) {
+      throw new ShoalError('TABLE_NOT_FOUND', `table ${table} does not exist in ${db}`);
+    }
+    return planRows(dbState, tableState, columns);
   }
 
   /**
@@ -465,6 +489,51 @@ export class ClusterCoordinator {
       throw new ShoalError('NODE_UNAVAILABLE', `data node ${alias} is not in this cluster`);
     return peer;
   }
+}
+
+/** One owner's rows of a write; with the write's plan when they are all of its rows. */
+interface Share {
+  readonly columns: readonly Column[];
+  readonly plan?: PlannedRows;
+}
+
+/**
+ * Each owner's share of a planned write. When one node owns every partition (the common
+ * case) its share is the write itself, plan included, with nothing copied; otherwise each
+ * owner's rows are gathered once, in the plan's partition order.
+ */
+function sharesByOwner(
+  plan: PlannedRows,
+  owners: Readonly<Record<string, string>>,
+): Map<string, Share> {
+  const rowsByOwner = new Map<string, Int32Array[]>();
+  for (const part of plan.parts) {
+    const owner = owners[part.key];
+    assert(owner !== undefined, `the controller placed partition ${part.key}`);
+    rowsByOwner.set(owner, [
+      ...(rowsByOwner.get(owner) ?? []),
+      ...(part.rows === undefined ? [] : [part.rows]),
+    ]);
+  }
+  const only = rowsByOwner.size === 1 ? [...rowsByOwner.keys()][0] : undefined;
+  if (only !== undefined) return new Map([[only, { columns: plan.columns, plan }]]);
+  return new Map(
+    [...rowsByOwner].map(([owner, lists]): [string, Share] => {
+      assert(lists.length > 0, 'a write over several partitions lists the rows of each');
+      const rows = lists.length === 1 ? (lists[0] as Int32Array) : concatRows(lists);
+      return [owner, { columns: plan.columns.map((column) => takeRows(column, rows)) }];
+    }),
+  );
+}
+
+function concatRows(lists: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(lists.reduce((n, list) => n + list.length, 0));
+  let offset = 0;
+  for (const list of lists) {
+    out.set(list, offset);
+    offset += list.length;
+  }
+  return out;
 }
 
 /** The row-delta files participants kept for replication, by alias. */

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { ShoalError } from '../../core/errors.ts';
-import { columnsFromFrame, decodeFrame, sendFrame } from '../../net/index.ts';
+import { REUSED_BODY, columnsFromFrame, decodeFrame, sendFrame } from '../../net/index.ts';
 import type { SelectStatement, Statement } from '../../query/ast.ts';
 import type { FunctionRegistry } from '../../query/functions/registry.ts';
 import { parseStatements } from '../../query/parser.ts';
@@ -113,7 +113,9 @@ export function registerParticipantRoutes(
   functions: FunctionRegistry,
   taskData?: TaskDataFiles,
 ): void {
-  app.post('/internal/prepare-append', async (request) => {
+  // The prepared segments are written (and the task data's delta kept) before it answers:
+  // nothing views the columns afterwards, so the body's buffer can be reused.
+  app.post('/internal/prepare-append', REUSED_BODY, async (request) => {
     const frame = decodeFrame(request.body as Uint8Array);
     const { columns, meta } = columnsFromFrame(frame);
     const { tx, db, table, keys, replicate } = meta as {
