@@ -6,7 +6,6 @@
 // that was applied already (a retry after a crash, a duplicate dispatch) is never applied again.
 
 import type { FastifyInstance } from 'fastify';
-import { crc32 } from 'node:zlib';
 import { isShoalError, ShoalError } from '../core/errors.ts';
 import { HttpClient } from '../net/index.ts';
 import { reviveTagged, replaceTagged } from '../storage/commit-effects.ts';
@@ -15,7 +14,7 @@ import type { PeerClient } from '../cluster/internal-peer.ts';
 import { jsonBody, stringField } from '../cluster/internal-peer.ts';
 import type { StoredTask } from './master-log.ts';
 import { crashPoint } from '../cluster/crash-point.ts';
-import { taskDataColumns, taskDataDelta } from './task-data-files.ts';
+import { checkedTaskData, taskDataColumns, taskDataDelta } from './task-data-files.ts';
 import { isRowChange } from '../storage/row-delta.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
 import type { TaskPart } from './master-log.ts';
@@ -200,13 +199,7 @@ async function fetchTaskData(
     const bytes = await client.getArrow(`${TASK_DATA_PATH}?tid=${task.tid}&crc32=${part.crc32}`, {
       headers: { authorization: `Bearer ${masterToken}` },
     });
-    if (crc32(bytes) !== part.crc32) {
-      throw new ShoalError(
-        'TASK_DATA_MISSING',
-        `task ${task.taskId}'s data arrived damaged (checksum mismatch)`,
-      );
-    }
-    return bytes;
+    return checkedTaskData(task.tid, bytes, part.crc32);
   } finally {
     await client.close();
   }

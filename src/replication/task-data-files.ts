@@ -4,7 +4,9 @@
 // folder) before the transaction's decision; without it, it is renamed into place unsynced
 // and a crash may lose it (the slave then reports "missing task data").
 
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ShoalError } from '../core/errors.ts';
@@ -19,6 +21,8 @@ import type { TaskDataRef } from './master-log.ts';
 import type { WireJson } from '../net/index.ts';
 
 const SUFFIX = '.task';
+/** Read size of a served file: few reads, little memory per fetch in flight. */
+const STREAM_CHUNK_BYTES = 1 << 20;
 
 /** The task data files of one master data node. */
 export class TaskDataFiles {
@@ -76,16 +80,21 @@ export class TaskDataFiles {
     return this.store(tid, encodeDeltaFrame(delta, { tid }));
   }
 
-  /** The bytes of `tid`'s file, checked against `expectedCrc32` (TASK_DATA_MISSING if not). */
-  async read(tid: number, expectedCrc32: number): Promise<Uint8Array> {
-    let bytes: Uint8Array;
+  /**
+   * `tid`'s file as a stream of its bytes, and its size: served without holding it in memory
+   * (the fetching slave checks the CRC-32 of what arrives). TASK_DATA_MISSING if it is gone.
+   */
+  async stream(tid: number): Promise<{ readonly bytes: number; readonly body: Readable }> {
+    const file = this.path(tid);
+    let handle: FileHandle;
     try {
-      bytes = await readFile(this.path(tid));
+      handle = await open(file, 'r');
     } catch {
       throw missing(tid, 'the file is gone (a crash without clusterReplicationSyncPersistence?)');
     }
-    if (crc32(bytes) !== expectedCrc32) throw missing(tid, 'the file fails its checksum');
-    return bytes;
+    const { size } = await handle.stat();
+    // The stream owns the handle and closes it when done, failed or destroyed.
+    return { bytes: size, body: handle.createReadStream({ highWaterMark: STREAM_CHUNK_BYTES }) };
   }
 
   /** Removes `tid`'s file (after every slave finished its task, or when it aborted). */
@@ -108,6 +117,18 @@ export class TaskDataFiles {
   private path(tid: number): string {
     return path.join(this.dir, `${tid}${SUFFIX}`);
   }
+}
+
+/**
+ * The fetched data of master transaction `tid` when its CRC-32 is `expectedCrc32` (what the
+ * task recorded); TASK_DATA_MISSING otherwise, which fails the task with that reason.
+ */
+export function checkedTaskData(tid: number, bytes: Uint8Array, expectedCrc32: number): Uint8Array {
+  if (crc32(bytes) === expectedCrc32) return bytes;
+  throw missing(
+    tid,
+    'what arrived fails its checksum (the file on the master is damaged, or the transfer was cut)',
+  );
 }
 
 /** The columns of a task data file's bytes. */
