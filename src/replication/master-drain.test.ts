@@ -4,17 +4,12 @@
 // How: a real MasterReplication on a real ControllerState (LMDB in a temp folder), pulls
 // made by hand, a pino logger into an array.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isShoalError } from '../core/errors.ts';
-import { hashPassword } from '../cluster/auth/index.ts';
-import { ControllerState } from '../cluster/controller/controller-state.ts';
 import type { CatalogChange } from '../storage/index.ts';
 import { MasterReplication } from './master-service.ts';
 import type { PullRequest } from './master-service.ts';
+import { capturedLogger, tempControllerState } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -30,22 +25,9 @@ const CREATE = {
 
 /** A master with one replicated database (task 1: its CREATE_DB) and its log lines. */
 async function master(): Promise<{ master: MasterReplication; lines: Record<string, unknown>[] }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'shoal-master-drain-'));
-  const state = ControllerState.open({
-    path: dir,
-    adminHash: await hashPassword('123456'),
-    sessionTimeoutMillis: 60_000,
-    maxSessions: 10,
-  });
-  cleanups.push(async () => {
-    await state.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  const lines: Record<string, unknown>[] = [];
-  const logger = pino(
-    { level: 'info' },
-    { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  );
+  const { state, dispose } = await tempControllerState();
+  cleanups.push(dispose);
+  const { logger, lines } = capturedLogger();
   const replication = new MasterReplication(
     state,
     {

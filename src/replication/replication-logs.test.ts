@@ -3,21 +3,15 @@
 // start) and count failed attempts. Real services on a real ControllerState (LMDB in a temp
 // folder), a pino logger into an array; the slave's task fails because its payload is absent.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
-import type { Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../cluster/auth/index.ts';
-import { ControllerState } from '../cluster/controller/controller-state.ts';
+import type { ControllerState } from '../cluster/controller/controller-state.ts';
 import { MetricsRegistry } from '../net/metrics/metrics-registry.ts';
 import { parseMetrics, sampleValue } from '../net/metrics/test-support.ts';
 import type { StoredTask } from './master-log.ts';
 import { MasterReplication } from './master-service.ts';
 import { slaveReplicationMetrics } from './replication-metrics.ts';
 import { SlaveReplication } from './slave-service.ts';
-import { eventually } from './test-support.ts';
+import { capturedLogger, eventually, tempControllerState } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -26,29 +20,13 @@ afterEach(async () => {
 });
 
 async function openState(): Promise<ControllerState> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'shoal-replication-logs-'));
-  const state = ControllerState.open({
-    path: dir,
-    adminHash: await hashPassword('123456'),
-    sessionTimeoutMillis: 60_000,
-    maxSessions: 10,
-  });
-  cleanups.push(async () => {
-    await state.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { state, dispose } = await tempControllerState();
+  cleanups.push(dispose);
   return state;
 }
 
 /** A logger whose JSON lines land in `lines`. */
-function capture(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const logger = pino(
-    { level: 'info' },
-    { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  );
-  return { logger, lines };
-}
+const capture = capturedLogger;
 
 function withMessage(lines: readonly Record<string, unknown>[], msg: string) {
   return lines.filter((l) => l['msg'] === msg);

@@ -1,7 +1,14 @@
 // Helpers the replication tests and benchmarks share: the overrides that make a test cluster
 // a slave of a master, an admin session, and reading scalars and table columns.
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { connect } from '../client/index.ts';
+import { hashPassword } from '../cluster/auth/index.ts';
+import { ControllerState } from '../cluster/controller/controller-state.ts';
 import type { Connection } from '../client/index.ts';
 import { startTestCluster, TEST_ADMIN_PASSWORD } from '../cluster/process/test-cluster.ts';
 import type { TestCluster } from '../cluster/process/test-cluster.ts';
@@ -142,4 +149,35 @@ function described(value: unknown): string {
     if (v.kind === 'scalar') return String(v.value);
   }
   return String(value);
+}
+
+/** A real ControllerState in a new temp folder; `dispose` closes it and removes the folder. */
+export async function tempControllerState(): Promise<{
+  readonly state: ControllerState;
+  dispose(): Promise<void>;
+}> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'shoal-controller-state-'));
+  const state = ControllerState.open({
+    path: dir,
+    adminHash: await hashPassword(TEST_ADMIN_PASSWORD),
+    sessionTimeoutMillis: 60_000,
+    maxSessions: 10,
+  });
+  return {
+    state,
+    dispose: async () => {
+      await state.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A pino logger whose JSON lines land in `lines`, for tests of what services log. */
+export function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { logger, lines };
 }
