@@ -145,6 +145,44 @@ describe('HttpClient failures', () => {
   });
 });
 
+describe('HttpClient.getInto', () => {
+  /** A raw HTTP server answering `body` with the Content-Length `declared` (or none). */
+  async function bytesServer(body: Buffer, declared: number | null): Promise<string> {
+    const server = createHttp((_request, response) => {
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+      if (declared !== null) headers['content-length'] = String(declared);
+      response.writeHead(200, headers);
+      // Several writes: the client copies chunk by chunk into the buffer it was given.
+      for (let at = 0; at < body.length; at += 1000) response.write(body.subarray(at, at + 1000));
+      response.end();
+    });
+    return (await listening(server)).url;
+  }
+
+  it('copies the answer into the buffer given for its Content-Length', async () => {
+    const body = Buffer.from(Array.from({ length: 4500 }, (_, i) => i % 251));
+    const url = await bytesServer(body, body.length);
+    const given: Uint8Array[] = [];
+    const bytes = await client(url).getInto('/x', (n) => {
+      const buffer = new Uint8Array(n);
+      given.push(buffer);
+      return buffer;
+    });
+    expect(given).toHaveLength(1);
+    expect(bytes).toBe(given[0]);
+    expect(Buffer.from(bytes).equals(body)).toBe(true);
+  });
+
+  it('joins an answer without a length as getArrow does', async () => {
+    const body = Buffer.from('chunked answer');
+    const url = await bytesServer(body, null);
+    const bytes = await client(url).getInto('/x', () => {
+      throw new Error('no buffer is asked for without a length');
+    });
+    expect(Buffer.from(bytes).toString()).toBe('chunked answer');
+  });
+});
+
 describe('HttpClient lifecycle', () => {
   it('bounds its sockets, releases them on close, and refuses calls after', async () => {
     const { server, url } = await shoalServer();

@@ -105,6 +105,37 @@ export class HttpClient {
     return this.call({ method: 'GET', path, options });
   }
 
+  /**
+   * GETs bytes into the buffer `into` gives for the answer's Content-Length, copying each
+   * chunk as it arrives (no second copy to join them); an answer without a length is joined
+   * as getArrow does. NODE_UNAVAILABLE when fewer or more bytes come than announced.
+   */
+  async getInto(
+    path: string,
+    into: (bytes: number) => Uint8Array,
+    options: CallOptions = {},
+  ): Promise<Uint8Array> {
+    const call: Call = { method: 'GET', path, options };
+    const deadline = this.deadline(options);
+    const response = await this.send(call, deadline);
+    const declared = Number(response.headers['content-length']);
+    if (!Number.isSafeInteger(declared) || declared > this.maxResponseBytes) {
+      return this.readAll(response.body, call, deadline);
+    }
+    const target = into(declared);
+    let filled = 0;
+    for await (const chunk of this.guard(response.body, call, deadline)) {
+      if (filled + chunk.byteLength > declared) break;
+      target.set(chunk, filled);
+      filled += chunk.byteLength;
+    }
+    if (filled !== declared) {
+      response.body.destroy();
+      throw this.unavailable(call, `announced ${declared} bytes but sent a different amount`);
+    }
+    return target;
+  }
+
   /** POSTs a frame and yields the answer's frames one by one as they arrive, in order. */
   async *postFrames(
     path: string,
