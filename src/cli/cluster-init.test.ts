@@ -84,6 +84,9 @@ describe('initCluster', () => {
     });
     expect(slave.controller.settings.clusterReplicationMasterPassword).toBe('secret-pw');
     expect(slave.dataNodes[0]?.settings.clusterReplicationExecutionUsername).toBe('replayer');
+    // The slave's settings hold passwords: its owner alone may read them.
+    expect(await modeOf(path.join(slaveDir, 'controller.cfg'))).toBe(0o600);
+    expect(await modeOf(path.join(slaveDir, 'cluster.cfg'))).toBe(0o600);
     expect(
       await asyncErrorMessage(
         () => runClusterInit({ dir: path.join(root, 'bad'), mode: 'slave' }, out),

@@ -1,6 +1,7 @@
 // `shoal cluster init DIR`: creates a cluster's config folder: controller.cfg, cluster.cfg,
 // cluster.nodes (a controller on port P, data nodes dn1… on P+1…), cluster.secret and
-// admin.hash (both mode 0600). Every file is written temp → fsync → rename → fsync folder.
+// admin.hash (both mode 0600; a slave's settings files too, as they hold passwords). Every
+// file is written temp → fsync → rename → fsync folder.
 
 import { access, chmod, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -140,11 +141,13 @@ export async function initCluster(options: InitClusterOptions): Promise<InitClus
   resolveClusterConfig(texts, { dir }); // what we write must load: fail before writing
   const adminHash = `${await hashPassword(password)}\n`;
   await makeDirsDurably(nodeStorageFs, dir, new Set());
+  // A slave's settings hold the master's and the execution user's passwords in clear text.
+  const settingsFs = options.replication?.mode === 'slave' ? privateFileFs : nodeStorageFs;
   const files: [string, string, StorageFs][] = [
     [CLUSTER_SECRET, newClusterSecretText(), privateFileFs],
     [ADMIN_HASH, adminHash, privateFileFs],
-    [CONTROLLER_CFG, texts.controllerCfg, nodeStorageFs],
-    [CLUSTER_CFG, texts.clusterCfg, nodeStorageFs],
+    [CONTROLLER_CFG, texts.controllerCfg, settingsFs],
+    [CLUSTER_CFG, texts.clusterCfg, settingsFs],
     [CLUSTER_NODES, texts.clusterNodes, nodeStorageFs],
   ];
   for (const [name, text, fs] of files) {
