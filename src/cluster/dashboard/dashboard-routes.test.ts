@@ -97,6 +97,14 @@ describe('dashboard static files', () => {
   });
 });
 
+describe('dashboard address', () => {
+  it('sends /dashboard/ to /dashboard', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/dashboard/' });
+    expect(response.statusCode).toBe(301);
+    expect(response.headers['location']).toBe('/dashboard');
+  });
+});
+
 describe('dashboard calls', () => {
   it('answers a table as columns and rows', async () => {
     const { status, json } = await callAs(admin, { fn: 'getClusterPerf' });

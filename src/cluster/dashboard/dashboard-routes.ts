@@ -40,6 +40,8 @@ export function registerDashboardRoutes(
         .send(asset.body),
     );
   }
+  // People type the folder form too.
+  app.get(`${DASHBOARD_PATH}/`, async (_request, reply) => reply.redirect(DASHBOARD_PATH, 301));
   app.post(DASHBOARD_CALL_PATH, async (request, reply): Promise<DashboardAnswer> => {
     const user = state.sessions.lookup(tokenOf(request.headers.authorization), Date.now());
     const call = dashboardCallOf(request.body);
