@@ -8,8 +8,8 @@ import cliProgress from 'cli-progress';
 import { connect } from '../client/connection.ts';
 import type { Connection } from '../client/connection.ts';
 import { ShoalError } from '../core/errors.ts';
-import { takeRows } from '../core/types/column-ops.ts';
 import type { Column } from '../core/types/column.ts';
+import { takeAll } from '../query/result-rows.ts';
 import { valueToJson } from '../query/value-json.ts';
 import type { Value } from '../query/value.ts';
 import { DASHBOARD_PATH } from '../cluster/dashboard/dashboard-assets.ts';
@@ -262,8 +262,10 @@ async function untilSlaveHas(onSlave: Connection, rows: number): Promise<void> {
 
 /** Rows [from, to) of `columns`. */
 function rowsBetween(columns: readonly Column[], from: number, to: number): Column[] {
-  const indices = Int32Array.from({ length: to - from }, (_, i) => from + i);
-  return columns.map((c) => takeRows(c, indices));
+  return takeAll(
+    columns,
+    Int32Array.from({ length: to - from }, (_, i) => from + i),
+  );
 }
 
 /** The tables an operator would look at, then the lag and the verdict. */

@@ -6,8 +6,8 @@
 import { connect } from '../client/connection.ts';
 import type { Connection } from '../client/connection.ts';
 import { isShoalError } from '../core/errors.ts';
-import { takeRows } from '../core/types/column-ops.ts';
 import { columnLength } from '../core/types/column.ts';
+import { takeAll } from '../query/result-rows.ts';
 import { valueToJson } from '../query/value-json.ts';
 import type { Value } from '../query/value.ts';
 import { describeError, printShown } from './sql-command.ts';
@@ -121,9 +121,6 @@ function rowsWhere(value: Value, name: string, wanted: string): Value | null {
 function pick(value: Value & { kind: 'table' }, indices: Int32Array): Value {
   return {
     kind: 'table',
-    table: {
-      names: value.table.names,
-      columns: value.table.columns.map((c) => takeRows(c, indices)),
-    },
+    table: { ...value.table, columns: takeAll(value.table.columns, indices) },
   };
 }

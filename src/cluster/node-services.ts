@@ -104,8 +104,8 @@ const controller: NodeServices['controller'] = async (config, context): Promise<
     context.cluster.replicationMode,
     replication.functions,
   );
-  // The master answers a slave's consistency check with its data nodes' checksums.
-  const checksumPeers = sources.map(
+  // A master answers a slave's consistency check with its data nodes' checksums.
+  const checksumPeers = (master === undefined ? [] : sources).map(
     (node) =>
       new PeerClient(
         node,

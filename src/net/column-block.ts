@@ -54,17 +54,24 @@ export function encodeColumnBlock(columns: readonly Column[]): Uint8Array[] {
 
 /**
  * A stream writer whose output is read as the chunks it wrote. Arrow's own toUint8Array joins
- * them into one new buffer; its writer keeps them in its sink's queue, which this reads.
+ * them into one new buffer; this keeps a view of each chunk as it is written instead.
  */
 class ChunkWriter extends RecordBatchStreamWriter {
+  private readonly written: Uint8Array[] = [];
+
+  protected override _write(chunk: Parameters<RecordBatchStreamWriter['_write']>[0]): this {
+    // The writer writes only while started, and only byte views (its messages and bodies).
+    if (this._started) {
+      assert(ArrayBuffer.isView(chunk), 'apache-arrow writes byte views');
+      if (chunk.byteLength > 0) {
+        this.written.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      }
+    }
+    return super._write(chunk);
+  }
+
   chunks(): Uint8Array[] {
-    const sink = this._sink as unknown as { _values?: unknown };
-    const values = sink._values;
-    assert(
-      Array.isArray(values) && values.every((v) => v instanceof Uint8Array),
-      'apache-arrow keeps written chunks in its sink queue',
-    );
-    return values as Uint8Array[];
+    return this.written;
   }
 }
 

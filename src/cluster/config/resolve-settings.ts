@@ -37,17 +37,23 @@ export function resolveSettings<R extends NodeRole>(
   }
   const home = absolute(context.dir, written.get('home')?.value ?? context.dir);
   const values: Record<string, ConfigValue | undefined> = {};
-  for (const key of keys) {
-    const value = valueOf(key, written.get(key), context, home);
-    assert(
-      value === undefined || valueFitsType(keySpec(key).type, value),
-      `resolved ${key} fits its type`,
-    );
-    values[key] = value;
-  }
-  // The loop above filled exactly keysFor(role), each checked against its registry type,
-  // which is what SettingsFor<R> spells out key by key.
-  return { settings: values as unknown as SettingsFor<R>, written };
+  for (const key of keys) values[key] = valueOf(key, written.get(key), context, home);
+  assert(isSettingsFor(context.role, values), `resolved ${context.role} settings fit their types`);
+  return { settings: values, written };
+}
+
+/**
+ * Whether `values` holds every key of `role`, each unset or of its registry type: what
+ * SettingsFor<R> spells out key by key.
+ */
+function isSettingsFor<R extends NodeRole>(
+  role: R,
+  values: Readonly<Record<string, ConfigValue | undefined>>,
+): values is SettingsFor<R> {
+  return keysFor(role).every((key) => {
+    const value = values[key];
+    return key in values && (value === undefined || valueFitsType(keySpec(key).type, value));
+  });
 }
 
 function valueOf<R extends NodeRole>(

@@ -13,6 +13,7 @@ import {
   DATANODE_REPLICATION_FUNCTIONS,
   dataNodeReplicationFunctions,
 } from '../../replication/datanode-functions.ts';
+import type { DataNodeReplicationContext } from '../../replication/datanode-functions.ts';
 import path from 'node:path';
 import { isShoalError } from '../../core/errors.ts';
 import { defaultRegistry } from '../../query/functions/default-registry.ts';
@@ -92,31 +93,24 @@ export class DataNode {
     this.controller = client(options.controller);
     this.peers = new Map(options.dataNodes.map((peer) => [peer.alias, client(peer)]));
     this.functions = defaultRegistry();
+    const replication: DataNodeReplicationContext = {
+      alias: options.alias,
+      mode: options.replicationMode ?? 'none',
+      store,
+      controller: this.controller,
+      board: () => this.board,
+    };
     const definitions = [
       ...clusterFunctions(options),
       ...userFunctions(this.controller),
       checksumFunction(this.peers),
       rpcFunction(new Map([[options.controller.alias, this.controller], ...this.peers])),
-      ...dataNodeReplicationFunctions({
-        alias: options.alias,
-        mode: options.replicationMode ?? 'none',
-        store,
-        controller: this.controller,
-        board: () => this.board,
-      }),
+      ...dataNodeReplicationFunctions(replication),
     ];
     for (const definition of definitions) {
       this.functions.register(definition);
     }
-    this.functions.replace(
-      clusterSchemaFunction({
-        alias: options.alias,
-        mode: options.replicationMode ?? 'none',
-        store,
-        controller: this.controller,
-        board: () => this.board,
-      }),
-    );
+    this.functions.replace(clusterSchemaFunction(replication));
     this.coordinator = new ClusterCoordinator({
       alias: options.alias,
       store,
