@@ -17,8 +17,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CatalogPersistence } from '../src/storage/catalog-persistence.ts';
 import { openLmdbCatalog } from '../src/storage/catalog-persistence.ts';
-import { nodeStorageFs } from '../src/storage/storage-fs.ts';
-import type { StorageFs } from '../src/storage/storage-fs.ts';
+import { fileBytesLength, nodeStorageFs } from '../src/storage/storage-fs.ts';
+import type { FileBytes, StorageFs } from '../src/storage/storage-fs.ts';
 
 /** Thrown by every call once the process is "dead"; `step` is the step it died at. */
 export class SimulatedCrash extends Error {
@@ -169,11 +169,11 @@ export class FaultFs implements StorageFs {
     });
   }
 
-  writeFile(file: string, bytes: Uint8Array): Promise<void> {
+  writeFile(file: string, bytes: FileBytes): Promise<void> {
     return this.run('writeFile', file, async () => {
       const existed = existsSync(file);
       await this.inner.writeFile(file, bytes);
-      this.unsyncedData.set(file, bytes.length);
+      this.unsyncedData.set(file, fileBytesLength(bytes));
       if (!existed) this.entryChanges.push({ kind: 'create-file', path: file });
     });
   }

@@ -2,22 +2,14 @@
 // are positional (`c0`, …) with the Shoal type in metadata; columns map to Arrow as segment
 // files do (segment-codec.ts), so SYMBOL dictionaries and null sentinels round-trip as is.
 
-import {
-  Field,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  makeData,
-  RecordBatchStreamWriter,
-  tableFromIPC,
-} from 'apache-arrow';
+import { Field, RecordBatch, Schema, Struct, Table, makeData, tableFromIPC } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import { assert } from '../core/assert.ts';
 import { isColumnType } from '../core/types/column-type.ts';
 import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
 import { fromArrowVector, toArrowData } from '../storage/segment-codec.ts';
+import { ipcChunks } from '../storage/arrow-chunks.ts';
 import { malformed } from './wire-json.ts';
 
 /** What a frame header says of a block; decoding checks the block against it. */
@@ -47,32 +39,7 @@ export function encodeColumnBlock(columns: readonly Column[]): Uint8Array[] {
   });
   const schema = new Schema(fields);
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
-  const writer = new ChunkWriter();
-  writer.writeAll(new Table(schema, [new RecordBatch(schema, struct)]));
-  return writer.chunks();
-}
-
-/**
- * A stream writer whose output is read as the chunks it wrote. Arrow's own toUint8Array joins
- * them into one new buffer; this keeps a view of each chunk as it is written instead.
- */
-class ChunkWriter extends RecordBatchStreamWriter {
-  private readonly written: Uint8Array[] = [];
-
-  protected override _write(chunk: Parameters<RecordBatchStreamWriter['_write']>[0]): this {
-    // The writer writes only while started, and only byte views (its messages and bodies).
-    if (this._started) {
-      assert(ArrayBuffer.isView(chunk), 'apache-arrow writes byte views');
-      if (chunk.byteLength > 0) {
-        this.written.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      }
-    }
-    return super._write(chunk);
-  }
-
-  chunks(): Uint8Array[] {
-    return this.written;
-  }
+  return ipcChunks(new Table(schema, [new RecordBatch(schema, struct)]), 'stream');
 }
 
 /** The columns of a block shaped as `shape`; BAD_REQUEST for anything else. */

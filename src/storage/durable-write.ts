@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import { ShoalError } from '../core/errors.ts';
-import type { StorageFs } from './storage-fs.ts';
+import type { FileBytes, StorageFs } from './storage-fs.ts';
 
 /** Suffix of files being written; never referenced by the catalog. */
 export const TEMP_SUFFIX = '.tmp';
@@ -13,7 +13,7 @@ export const TEMP_SUFFIX = '.tmp';
 export async function writeFileDurably(
   fs: StorageFs,
   finalPath: string,
-  bytes: Uint8Array,
+  bytes: FileBytes,
 ): Promise<void> {
   const tempPath = finalPath + TEMP_SUFFIX;
   try {

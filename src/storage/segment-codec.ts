@@ -17,13 +17,13 @@ import {
   Struct,
   Table,
   Utf8,
+  Vector,
   makeData,
   tableFromIPC,
-  tableToIPC,
-  vectorFromArray,
 } from 'apache-arrow';
-import type { Data, DataType, Vector } from 'apache-arrow';
+import type { Data, DataType } from 'apache-arrow';
 import { assert } from '../core/assert.ts';
+import { ipcChunks } from './arrow-chunks.ts';
 import { ShoalError } from '../core/errors.ts';
 import { isColumnType, physicalKind } from '../core/types/column-type.ts';
 import type { ColumnType } from '../core/types/column-type.ts';
@@ -38,8 +38,12 @@ export interface SegmentColumn {
   readonly column: Column;
 }
 
-/** Encodes columns of equal length as an Arrow IPC file. */
-export function encodeSegment(columns: readonly SegmentColumn[]): Uint8Array {
+/**
+ * Encodes columns of equal length as an Arrow IPC file, in chunks to write in order: they
+ * view the columns' own buffers (joining them into one would copy the whole segment into
+ * fresh memory), so they are valid while the columns are unchanged.
+ */
+export function encodeSegment(columns: readonly SegmentColumn[]): Uint8Array[] {
   assert(columns.length > 0, 'a segment has at least one column');
   const rows = columnLength((columns[0] as SegmentColumn).column);
   const fields: Field[] = [];
@@ -62,7 +66,7 @@ export function encodeSegment(columns: readonly SegmentColumn[]): Uint8Array {
   }
   const schema = new Schema(fields);
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
-  return tableToIPC(new Table(schema, [new RecordBatch(schema, struct)]), 'file');
+  return ipcChunks(new Table(schema, [new RecordBatch(schema, struct)]), 'file');
 }
 
 /** Decodes a segment: column id → column. Rejects a malformed file with CORRUPT_DATA. */
@@ -115,7 +119,7 @@ function arrowTypeOf(type: ColumnType): DataType {
 export function toArrowData(column: Column): Data {
   switch (column.type) {
     case 'SYMBOL': {
-      const dictionary = vectorFromArray(column.data.dictionary as string[], new Utf8());
+      const dictionary = new Vector([utf8Data(column.data.dictionary)]);
       const type = new Dictionary(new Utf8(), new Int32());
       return makeData({
         type,
@@ -126,7 +130,7 @@ export function toArrowData(column: Column): Data {
       });
     }
     case 'STRING':
-      return vectorFromArray(column.data as string[], new Utf8()).data[0] as Data;
+      return utf8Data(column.data);
     default: {
       const type = arrowTypeOf(column.type);
       return makeData({
@@ -174,4 +178,48 @@ function utf8At(data: Data, row: number): string {
   const start = offsets[data.offset + row] as number;
   const end = offsets[data.offset + row + 1] as number;
   return utf8.decode((data.values as Uint8Array).subarray(start, end));
+}
+
+/**
+ * Strings as Arrow Utf8 data: their UTF-8 bytes in one buffer, and offsets. Arrow's builder
+ * encodes string by string (most of a segment's encoding time for a SYMBOL column's
+ * dictionary); ASCII text, the common case, is encoded in one call.
+ */
+function utf8Data(strings: readonly string[]): Data<Utf8> {
+  const offsets = new Int32Array(strings.length + 1);
+  const joined = strings.join('');
+  let bytes: Uint8Array;
+  if (isAscii(joined)) {
+    for (let i = 0; i < strings.length; i++) {
+      offsets[i + 1] = (offsets[i] as number) + (strings[i] as string).length;
+    }
+    bytes = Buffer.from(joined, 'latin1');
+  } else {
+    for (let i = 0; i < strings.length; i++) {
+      offsets[i + 1] = (offsets[i] as number) + Buffer.byteLength(strings[i] as string, 'utf8');
+    }
+    bytes = Buffer.from(joined, 'utf8');
+  }
+  if (bytes.length > MAX_UTF8_BYTES) {
+    throw new ShoalError(
+      'INVALID_ARGUMENT',
+      `${bytes.length} bytes of text in one column of one segment exceed Arrow's limit of ${MAX_UTF8_BYTES}: write fewer rows at once`,
+    );
+  }
+  return makeData({
+    type: new Utf8(),
+    length: strings.length,
+    nullCount: 0,
+    valueOffsets: offsets,
+    data: bytes,
+  });
+}
+
+/** Arrow Utf8 offsets are 32-bit. */
+const MAX_UTF8_BYTES = 0x7fff_ffff;
+
+// Every character below U+0080, so offsets are string lengths: any other character takes
+// more UTF-8 bytes than UTF-16 units.
+function isAscii(text: string): boolean {
+  return Buffer.byteLength(text, 'utf8') === text.length;
 }

@@ -6,11 +6,19 @@
 
 import * as fs from 'node:fs/promises';
 
+/** A file's content: one buffer, or chunks written one after another without joining them. */
+export type FileBytes = Uint8Array | readonly Uint8Array[];
+
+/** The size of `bytes` in bytes. */
+export function fileBytesLength(bytes: FileBytes): number {
+  return ArrayBuffer.isView(bytes) ? bytes.byteLength : bytes.reduce((n, c) => n + c.byteLength, 0);
+}
+
 export interface StorageFs {
   /** Creates `path` (a folder) and its parents; succeeds if it exists. */
   mkdirs(path: string): Promise<void>;
-  /** Writes `bytes` to a new or truncated file at `path`, without fsync. */
-  writeFile(path: string, bytes: Uint8Array): Promise<void>;
+  /** Writes `bytes` (or its chunks, in order) to a new or truncated file at `path`, without fsync. */
+  writeFile(path: string, bytes: FileBytes): Promise<void>;
   /** Flushes the file's data and metadata to stable storage. */
   fsyncFile(path: string): Promise<void>;
   /** Flushes a folder's entries (created, renamed, removed names) to stable storage. */
@@ -33,7 +41,16 @@ export const nodeStorageFs: StorageFs = {
     await fs.mkdir(path, { recursive: true });
   },
   async writeFile(path, bytes) {
-    await fs.writeFile(path, bytes);
+    if (ArrayBuffer.isView(bytes)) {
+      await fs.writeFile(path, bytes);
+      return;
+    }
+    const handle = await fs.open(path, 'w');
+    try {
+      await handle.writev(bytes as Uint8Array[]);
+    } finally {
+      await handle.close();
+    }
   },
   async fsyncFile(path) {
     const handle = await fs.open(path, 'r+');

@@ -32,7 +32,7 @@ import type { PreparedRecord, PreparedWrite } from './prepared-write.ts';
 import { encodeSegment } from './segment-codec.ts';
 import type { SegmentColumn } from './segment-codec.ts';
 import { Snapshot } from './snapshot.ts';
-import { nodeStorageFs } from './storage-fs.ts';
+import { fileBytesLength, nodeStorageFs } from './storage-fs.ts';
 import type { StorageFs } from './storage-fs.ts';
 import { CATALOG_DIR, databaseDir, segmentPath, tableDir } from './store-paths.ts';
 
@@ -420,12 +420,13 @@ export class Store implements Writer {
       writeSegment: async (dbId, tableId, partition, columns) => {
         const id = this.nextId++;
         const file = segmentPath(this.dir, dbId, tableId, partition, id);
-        const bytes = encodeSegment(columns);
+        const chunks = encodeSegment(columns);
         await makeDirsDurably(this.fs, path.dirname(file), this.durableDirs);
         written.push(file);
-        await writeFileDurably(this.fs, file, bytes);
+        await writeFileDurably(this.fs, file, chunks);
         const rows = columns.length === 0 ? 0 : columnRows(columns);
-        return { id, rows, bytes: bytes.length, crc32: crc32(bytes) };
+        const crc = chunks.reduce((sum, chunk) => crc32(chunk, sum), 0);
+        return { id, rows, bytes: fileBytesLength(chunks), crc32: crc };
       },
       parallel: (tasks) => runLimited(tasks, SEGMENT_WRITE_CONCURRENCY),
     };

@@ -11,6 +11,7 @@ import {
   columnFromValues,
   columnValues,
   encodeSymbols,
+  sliceRows,
   takeRows,
 } from '../core/types/column-ops.ts';
 import type { DatabaseState, TableState } from './catalog.ts';
@@ -153,24 +154,19 @@ export async function writePartitionRows(
   parts: readonly PartitionRows[],
 ): Promise<CatalogChange[]> {
   const total = columns.length === 0 ? 0 : columnLength(columns[0] as Column);
-  const jobs: { key: string; rows: Int32Array | undefined }[] = [];
+  const jobs: { key: string; rows: Int32Array | undefined; start: number; end: number }[] = [];
   for (const part of parts) {
     const count = part.rows?.length ?? total;
     for (let start = 0; start < count; start += MAX_SEGMENT_ROWS) {
       const end = Math.min(count, start + MAX_SEGMENT_ROWS);
-      const whole = part.rows === undefined && start === 0 && end === total;
-      jobs.push({ key: part.key, rows: whole ? undefined : chunk(part.rows, start, end) });
+      jobs.push({ key: part.key, rows: part.rows?.subarray(start, end), start, end });
     }
   }
   const written = await context.parallel(
     jobs.map((job) => async () => {
       const segmentColumns = table.meta.columns.map((meta, i) => {
         const column = columns[i] as Column;
-        return {
-          id: meta.id,
-          name: meta.name,
-          column: job.rows === undefined ? column : takeRows(column, job.rows),
-        };
+        return { id: meta.id, name: meta.name, column: segmentRows(column, job) };
       });
       return {
         key: job.key,
@@ -190,9 +186,16 @@ export async function writePartitionRows(
   }));
 }
 
-function chunk(rows: Int32Array | undefined, start: number, end: number): Int32Array {
-  if (rows !== undefined) return rows.subarray(start, end);
-  const out = new Int32Array(end - start);
-  for (let i = 0; i < out.length; i++) out[i] = start + i;
-  return out;
+/**
+ * A segment's rows of `column`: the rows listed (gathered), or a contiguous range of all of
+ * them, viewed without a copy.
+ */
+function segmentRows(
+  column: Column,
+  job: { readonly rows: Int32Array | undefined; readonly start: number; readonly end: number },
+): Column {
+  if (job.rows !== undefined) return takeRows(column, job.rows);
+  return job.start === 0 && job.end === columnLength(column)
+    ? column
+    : sliceRows(column, job.start, job.end);
 }

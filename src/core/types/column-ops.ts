@@ -97,6 +97,21 @@ export function takeRows(column: Column, indices: Int32Array | Uint32Array): Col
   }
 }
 
+/** Rows `start` (inclusive) to `end` (exclusive) of `column`, viewing its buffers: nothing is copied. */
+export function sliceRows(column: Column, start: number, end: number): Column {
+  switch (column.type) {
+    case 'SYMBOL':
+      return {
+        type: column.type,
+        data: { codes: column.data.codes.subarray(start, end), dictionary: column.data.dictionary },
+      };
+    case 'STRING':
+      return { type: column.type, data: column.data.slice(start, end) };
+    default:
+      return { type: column.type, data: column.data.subarray(start, end) } as Column;
+  }
+}
+
 type NumericArray =
   Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
