@@ -23,6 +23,11 @@ export class CountAccumulator implements Accumulator {
   add(groups: Int32Array, groupCount: number, input: Column | null, rows: number): void {
     const counts = (this.counts = grow(this.counts, groupCount));
     if (this.star) {
+      // One group (a global count, the monitoring query): every row is in group 0.
+      if (groupCount === 1) {
+        counts[0] = (counts[0] as number) + rows;
+        return;
+      }
       for (let i = 0; i < rows; i++) {
         const g = groups[i] as number;
         counts[g] = (counts[g] as number) + 1;

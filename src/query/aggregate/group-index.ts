@@ -25,12 +25,15 @@ export class GroupIndex {
     this.groupValueIds = keyTypes.map(() => new Int32Array(16));
   }
 
-  /** Group id of each of `rows` rows (keys.length === keyTypes.length); new tuples get new ids. */
+  /**
+   * Group id of each of `rows` rows (keys.length === keyTypes.length); new tuples get new ids.
+   * Read it, never write it: without keys it is a shared array of zeros.
+   */
   assign(keys: readonly Column[], rows: number): Int32Array {
     this.checkKeys(keys, rows);
-    const out = new Int32Array(rows);
     const [first] = this.dictionaries;
-    if (first === undefined) return out;
+    if (first === undefined) return globalGroups(rows);
+    const out = new Int32Array(rows);
     if (this.dictionaries.length === 1) {
       first.assign(keys[0] as Column, rows, out);
       return out;
@@ -95,4 +98,13 @@ export class GroupIndex {
       );
     });
   }
+}
+
+// The ids of a global aggregate (no keys) are all 0: one shared zeroed array serves every
+// batch instead of a fresh one of each batch's length. Callers only read group ids.
+let zeros = new Int32Array(0);
+
+function globalGroups(rows: number): Int32Array {
+  if (zeros.length < rows) zeros = new Int32Array(rows);
+  return zeros.subarray(0, rows);
 }
