@@ -356,6 +356,23 @@ describe('HTTP server frame bodies', () => {
     });
   });
 
+  it("frees only a socket request's chunks: an injected request's buffer stays intact", async () => {
+    const { client, server } = await start();
+    const sent = body(5);
+    expect(await post(client, '/bytes', sent)).toMatchObject({ length: 2 * MIB, bytes: [5] });
+    // Injected, the route reads the caller's own buffer: it must come back untouched.
+    const payload = Buffer.from(new ArrayBuffer(2 * MIB)).fill(6);
+    const answer = await server.app.inject({
+      method: 'POST',
+      url: '/bytes',
+      headers: { 'content-type': WIRE_CONTENT_TYPE },
+      payload,
+    });
+    expect(answer.json()).toMatchObject({ length: 2 * MIB, bytes: [6] });
+    expect(payload.buffer.detached).toBe(false);
+    expect([...new Set(payload)]).toEqual([6]);
+  });
+
   it('never hands a body still held by its handler to another request', async () => {
     const { client } = await start();
     const started = new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
 export { REUSED_BODY, createHttpServer, sendFrame } from './http-server.ts';
 export type { BoundAddress, HttpServer, HttpServerOptions } from './http-server.ts';
 export { HttpClient } from './http-client.ts';
+export { retainFreedMemory } from './retain-freed-memory.ts';
 export type { BinaryBody, CallOptions, HttpClientOptions } from './http-client.ts';
 export { HTTP_STATUS_BY_KIND } from './error-status.ts';
 export { errorBody, errorFromBody } from './error-body.ts';

@@ -13,6 +13,12 @@ export const MIN_REUSED_BODY_BYTES = 1024 * 1024;
 /** Kept buffers are sized in steps of this, so appends of nearly equal size share one. */
 export const REUSED_BODY_GRANULE_BYTES = 1024 * 1024;
 
+/**
+ * The block retainFreedMemory frees: just under glibc's 32 MiB cap on its dynamic mmap
+ * threshold, so the heap then keeps up to ~62 MiB freed for reuse (most of one append's churn).
+ */
+export const RETAINED_BLOCK_BYTES = 31 * 1024 * 1024;
+
 /** Largest response body a client reads: a fragment's rows are bounded like a request's. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // Proves readRequestBody fills the buffer it is given for a declared length, joins a chunked
-// body, and refuses oversize, short, long and broken bodies with fastify's own 4xx errors.
-// Bodies are plain streams of chunks; the buffer callback records what it was asked for.
+// body, releases chunks it owns (and only whole-buffer ones), and refuses oversize, short, long
+// and broken bodies with fastify's own 4xx errors. Bodies are plain streams of chunks.
 
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,17 @@ import { readRequestBody } from './request-body.ts';
 function chunksOf(...sizes: number[]): Buffer[] {
   let next = 0;
   return sizes.map((size) => Buffer.from(Array.from({ length: size }, () => next++ % 251)));
+}
+
+// A copy of `chunk` in an ArrayBuffer of its own (small Buffers share a pool), as Node's HTTP
+// parser hands chunks over.
+function own(chunk: Uint8Array): Buffer {
+  return Buffer.from(new Uint8Array(chunk).buffer);
+}
+
+// Whether `view`'s memory was released (its buffer detached).
+function isDetached(view: Uint8Array): boolean {
+  return view.buffer instanceof ArrayBuffer && view.buffer.detached;
 }
 
 function joined(chunks: readonly Buffer[]): Buffer {
@@ -45,6 +56,46 @@ describe('readRequestBody', () => {
     });
     expect(Buffer.from(body)).toEqual(joined(chunks));
     expect(body.byteOffset % 8).toBe(0);
+  });
+
+  it('releases each chunk it owns once copied, and leaves views of shared memory alone', async () => {
+    const owned = chunksOf(5, 300, 7).map(own);
+    const shared = own(chunksOf(40)[0] as Buffer);
+    const view = shared.subarray(10, 30);
+    const expected = joined([...owned, view]);
+    const body = await readRequestBody(
+      Readable.from([...owned, view]),
+      expected.length,
+      1000,
+      (n) => new Uint8Array(n),
+      { release: true },
+    );
+    expect(Buffer.from(body)).toEqual(expected);
+    expect(owned.every(isDetached)).toBe(true);
+    expect(isDetached(shared)).toBe(false);
+    expect(shared.subarray(10, 30)).toEqual(view);
+  });
+
+  it('releases the chunks of a chunked body once joined', async () => {
+    const owned = chunksOf(10, 20).map(own);
+    const expected = joined(owned);
+    const body = await readRequestBody(
+      Readable.from(owned),
+      undefined,
+      1000,
+      () => new Uint8Array(0),
+      { release: true },
+    );
+    expect(Buffer.from(body)).toEqual(expected);
+    expect(owned.every(isDetached)).toBe(true);
+  });
+
+  it('leaves chunks it does not own intact', async () => {
+    const chunks = chunksOf(5, 300).map(own);
+    await readRequestBody(Readable.from(chunks), 305, 1000, (n) => new Uint8Array(n));
+    await readRequestBody(Readable.from(chunks), undefined, 1000, (n) => new Uint8Array(n));
+    expect(chunks.some(isDetached)).toBe(false);
+    expect(joined(chunks)).toEqual(joined(chunksOf(5, 300)));
   });
 
   it('reads an empty body', async () => {
