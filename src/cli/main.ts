@@ -135,7 +135,10 @@ cluster
   .command('stop')
   .description('stop the nodes `cluster start` ran: data nodes first, then the controller')
   .argument('<dir>', 'the config folder of the cluster')
-  .option('--timeout-ms <n>', 'wait per phase before SIGKILL (default 30000)')
+  .option(
+    '--timeout-ms <n>',
+    "wait per phase before SIGKILL (default 30000; a master's controller: its drain time too)",
+  )
   .action(async (dir: string, options: { timeoutMs?: string }) => {
     process.exitCode = await runClusterStop(
       { dir, ...options },

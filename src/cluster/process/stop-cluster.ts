@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { ShoalError, isShoalError } from '../../core/errors.ts';
 import { loadClusterConfig } from '../config/index.ts';
-import { DEFAULT_STOP_TIMEOUT_MILLIS } from './process-limits.ts';
+import { DEFAULT_STOP_TIMEOUT_MILLIS, NODE_STOP_TIMEOUT_MILLIS } from './process-limits.ts';
 import { aliasesWithPidFiles, readPidFile, removePidFile } from './run-files.ts';
 import { isNodeProcess } from './spawn-node.ts';
 import { stopProcesses } from './stop-processes.ts';
@@ -15,7 +15,10 @@ import type { NodeProcess, StopOutcome } from './stop-processes.ts';
 export interface StopClusterOptions {
   /** The cluster's config folder. */
   readonly dir: string;
-  /** Longest wait per phase (data nodes, then controller) before SIGKILL. */
+  /**
+   * Longest wait per phase (data nodes, then controller) before SIGKILL. Without it, 30 s,
+   * and for a replication master's controller long enough for its drain (SPEC §7.9).
+   */
   readonly timeoutMillis?: number;
 }
 
@@ -40,9 +43,13 @@ export async function stopCluster(options: StopClusterOptions): Promise<StopClus
   const timeoutMillis = options.timeoutMillis ?? DEFAULT_STOP_TIMEOUT_MILLIS;
   checkTimeout(timeoutMillis);
   const dir = path.resolve(options.dir);
-  const { phases, note } = await phasesOf(dir, await aliasesWithPidFiles(dir));
+  const { phases, note, drainMillis } = await phasesOf(dir, await aliasesWithPidFiles(dir));
   const nodes: NodeStopReport[] = [];
-  for (const phase of phases) {
+  for (const [index, phase] of phases.entries()) {
+    const last = index === phases.length - 1 && phases.length > 1;
+    const phaseMillis = last
+      ? controllerStopMillis(options.timeoutMillis, drainMillis)
+      : timeoutMillis;
     const live: NodeProcess[] = [];
     for (const alias of phase) {
       const pid = await readPidFile(dir, alias);
@@ -52,7 +59,7 @@ export async function stopCluster(options: StopClusterOptions): Promise<StopClus
         nodes.push({ alias, kind: 'not running', pid });
       }
     }
-    const outcomes = await stopProcesses(live, timeoutMillis);
+    const outcomes = await stopProcesses(live, phaseMillis);
     for (const { alias, pid } of live) {
       const outcome = outcomes.get(alias) ?? 'still running';
       if (outcome !== 'still running') await removePidFile(dir, alias);
@@ -62,6 +69,21 @@ export async function stopCluster(options: StopClusterOptions): Promise<StopClus
   return note === undefined ? { nodes } : { nodes, note };
 }
 
+/**
+ * How long `cluster stop` waits for the controller: `timeoutMillis` when given, else the
+ * default, or for a replication master's controller (`drainMillis` > 0) as long as the
+ * controller itself allows its stop, so a drain (SPEC §7.9) is never cut short by SIGKILL.
+ */
+export function controllerStopMillis(
+  timeoutMillis: number | undefined,
+  drainMillis: number,
+): number {
+  if (timeoutMillis !== undefined) return timeoutMillis;
+  return drainMillis === 0
+    ? DEFAULT_STOP_TIMEOUT_MILLIS
+    : Math.max(DEFAULT_STOP_TIMEOUT_MILLIS, NODE_STOP_TIMEOUT_MILLIS + drainMillis);
+}
+
 /** True when every node is stopped (none still running). */
 export function allStopped(result: StopClusterResult): boolean {
   return result.nodes.every((n) => n.kind === 'not running' || n.outcome !== 'still running');
@@ -69,20 +91,25 @@ export function allStopped(result: StopClusterResult): boolean {
 
 // Data nodes (and aliases the config does not know) first, the controller last. A cluster
 // whose config no longer loads is still stopped, all at once.
+// `drainMillis`: how long the controller may spend handing slaves their tasks as it stops.
 async function phasesOf(
   dir: string,
   aliases: readonly string[],
-): Promise<{ phases: readonly (readonly string[])[]; note?: string }> {
+): Promise<{ phases: readonly (readonly string[])[]; note?: string; drainMillis: number }> {
   try {
     const cluster = await loadClusterConfig(dir);
     const controller = cluster.controller.alias;
     return {
       phases: [aliases.filter((a) => a !== controller), aliases.filter((a) => a === controller)],
+      drainMillis:
+        cluster.replicationMode === 'master'
+          ? cluster.controller.settings.clusterReplicationShutdownTimeout
+          : 0,
     };
   } catch (error) {
     if (!isShoalError(error)) throw error;
     const note = `the configuration does not load (${error.message}), so every node was stopped at once`;
-    return { phases: [aliases], note };
+    return { phases: [aliases], note, drainMillis: 0 };
   }
 }
 
