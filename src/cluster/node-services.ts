@@ -24,6 +24,7 @@ import { MasterReplication } from '../replication/master-service.ts';
 import { registerMasterRoutes } from '../replication/master-routes.ts';
 import { controllerReplicationFunctions } from '../replication/replication-functions.ts';
 import { TaskDataFiles } from '../replication/task-data-files.ts';
+import { TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
 import { SlaveReplication } from '../replication/slave-service.ts';
 import type { SlaveSettings } from '../replication/slave-service.ts';
 import { slaveFunctions } from '../replication/slave-functions.ts';
@@ -174,6 +175,7 @@ const dataNode: NodeServices['dataNode'] = async (config, context): Promise<Node
           taskData: new TaskDataFiles(
             config.settings.clusterReplicationWorkDir,
             config.settings.clusterReplicationSyncPersistence,
+            taskDataFrameBytes(),
           ),
         }
       : {}),
@@ -235,3 +237,20 @@ function slaveSettings(settings: ControllerSettings, cluster: ClusterConfig): Sl
 
 /** The services `shoal node` runs, by role. */
 export const NODE_SERVICES: NodeServices = { controller, dataNode };
+
+/**
+ * The target frame size of task data files: TASK_DATA_FRAME_BYTES, unless the environment
+ * sets SHOAL_TASK_DATA_FRAME_BYTES (tests that prove streaming use small frames).
+ */
+function taskDataFrameBytes(): number {
+  const text = process.env['SHOAL_TASK_DATA_FRAME_BYTES'];
+  if (text === undefined) return TASK_DATA_FRAME_BYTES;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes < 1024) {
+    throw new ShoalError(
+      'INVALID_CONFIG',
+      `SHOAL_TASK_DATA_FRAME_BYTES=${text} is not a whole number of bytes of at least 1024`,
+    );
+  }
+  return bytes;
+}

@@ -68,3 +68,19 @@ export const MAX_DASHBOARD_ASSET_BYTES = 1 << 20;
 
 /** Tasks a slave holds pulled but unfinished: with MAX_SLAVE_FINISHED_TASKS, its task memory. */
 export const MAX_SLAVE_UNFINISHED_TASKS = 20_000;
+
+/** Streamed appends a data node prepares at once: far above queues x workers of a slave. */
+export const MAX_STREAMED_PREPARES = 64;
+
+/** Longest a streamed append waits for its next chunk before it gives up (its sender is gone). */
+export const STREAMED_PREPARE_IDLE_MILLIS = 60_000;
+
+/**
+ * Target size of one frame of a task data file: a slave holds about two at once while it
+ * applies the task, whatever the task's size (SPEC §8.7); large enough that a partition gets
+ * few segments per task.
+ */
+export const TASK_DATA_FRAME_BYTES = 16 << 20;
+
+/** Largest frame a slave accepts in fetched task data (a frame holds at least one row). */
+export const MAX_TASK_DATA_FRAME_BYTES = 256 << 20;

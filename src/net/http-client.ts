@@ -136,6 +136,29 @@ export class HttpClient {
     return target;
   }
 
+  /**
+   * GETs `path` and yields the answer's bytes as they arrive, then checks that as many came as
+   * it announced (NODE_UNAVAILABLE otherwise): for answers too large to hold at once.
+   */
+  async *getStream(path: string, options: CallOptions = {}): AsyncGenerator<Uint8Array> {
+    const call: Call = { method: 'GET', path, options };
+    const deadline = this.deadline(options);
+    const response = await this.send(call, deadline);
+    const declared = Number(response.headers['content-length']);
+    let received = 0;
+    try {
+      for await (const chunk of this.guard(response.body, call, deadline)) {
+        received += chunk.byteLength;
+        yield chunk;
+      }
+    } finally {
+      response.body.destroy();
+    }
+    if (Number.isSafeInteger(declared) && received !== declared) {
+      throw this.unavailable(call, `announced ${declared} bytes but sent ${received}`);
+    }
+  }
+
   /** POSTs a frame and yields the answer's frames one by one as they arrive, in order. */
   async *postFrames(
     path: string,

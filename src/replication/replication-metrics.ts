@@ -181,6 +181,11 @@ export interface DataNodeReplicationMetrics {
   taskDataServed(bytes: number): void;
   /** A slave data node applied a task in `seconds` (fetching its data included). */
   taskApplied(seconds: number): void;
+  /**
+   * The fetched task data a slave data node holds and has not written yet grew by
+   * `changeBytes` (negative once written).
+   */
+  taskDataHeld(changeBytes: number): void;
 }
 
 /**
@@ -210,8 +215,28 @@ export function dataNodeReplicationMetrics(
           APPLY_DURATION_BUCKETS,
         )
       : undefined;
+  let held = 0;
+  let peak = 0;
+  if (mode === 'slave') {
+    metrics.gauge(
+      'shoal_replication_task_data_held_bytes',
+      'Fetched task data this data node holds and has not written yet (streamed: about two frames per task applied).',
+      [],
+      () => [{ labels: {}, value: held }],
+    );
+    metrics.gauge(
+      'shoal_replication_task_data_held_peak_bytes',
+      'The most fetched task data this data node held at once since it started.',
+      [],
+      () => [{ labels: {}, value: peak }],
+    );
+  }
   return {
     taskDataServed: (bytes) => served?.inc(bytes),
+    taskDataHeld: (changeBytes) => {
+      held += changeBytes;
+      peak = Math.max(peak, held);
+    },
     taskApplied: (seconds) => {
       applied?.inc();
       duration?.observe(seconds);

@@ -9,12 +9,17 @@ import type { FastifyInstance } from 'fastify';
 import { isShoalError, ShoalError } from '../core/errors.ts';
 import { HttpClient } from '../net/index.ts';
 import { reviveTagged, replaceTagged } from '../storage/commit-effects.ts';
-import type { ClusterCoordinator } from '../cluster/datanode/cluster-coordinator.ts';
+import type { ClusterCoordinator, StreamedChunk } from '../cluster/datanode/cluster-coordinator.ts';
 import type { PeerClient } from '../cluster/internal-peer.ts';
 import { jsonBody, stringField } from '../cluster/internal-peer.ts';
 import type { StoredTask } from './master-log.ts';
 import { crashPoint } from '../cluster/crash-point.ts';
-import { checkedTaskData, taskDataColumns, taskDataDelta } from './task-data-files.ts';
+import {
+  checkedTaskData,
+  TaskDataCheck,
+  taskDataChunks,
+  taskDataDelta,
+} from './task-data-files.ts';
 import { isRowChange } from '../storage/row-delta.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
 import type { TaskPart } from './master-log.ts';
@@ -92,6 +97,9 @@ export function registerSlaveExecutor(
   options: SlaveExecutorOptions,
   board: ExecutionBoard,
 ): void {
+  // One client per master data node, kept: each task no longer pays a new connection.
+  const sources = new SourceClients();
+  app.addHook('onClose', () => sources.close());
   app.post(EXECUTE_PATH, async (request) => {
     const body = jsonBody(request);
     const task = JSON.parse(stringField(body, 'task'), reviveTagged) as StoredTask;
@@ -100,7 +108,7 @@ export function registerSlaveExecutor(
     try {
       const started = performance.now();
       const executing = (): void => board.set(worker, task, 'EXECUTING');
-      const outcome = await executeTask(options, task, token, executing);
+      const outcome = await executeTask(options, sources, task, token, executing);
       // A task an earlier run applied was not applied now: it is not counted twice.
       if (outcome === 'applied') options.metrics?.taskApplied((performance.now() - started) / 1000);
       return { outcome };
@@ -113,6 +121,7 @@ export function registerSlaveExecutor(
 /** Runs `task` once: 'applied' now, or 'already' when an earlier run applied it. */
 async function executeTask(
   options: SlaveExecutorOptions,
+  sources: SourceClients,
   task: StoredTask,
   masterToken: string,
   executing: () => void,
@@ -120,19 +129,13 @@ async function executeTask(
   if (await applied(options.controller, task.taskId)) return 'already';
   try {
     if (task.operationType === 'APPEND') {
-      const source = { ...sourceOf(task), bytes: task.bytes, crc32: task.dataCrc32 };
-      const columns = taskDataColumns(await fetchTaskData(task, source, masterToken));
-      executing();
-      await options.coordinator.append(
-        options.executionUser,
-        task.db,
-        task.table,
-        columns,
-        task.taskId,
-      );
+      const source = sources.of({ alias: task.srcAlias, host: task.srcHost, port: task.srcPort });
+      await streamAppend(options, source, task, masterToken, executing);
     } else if (isRowChange(task.operationType)) {
       const deltas = await Promise.all(
-        task.parts.map(async (part) => taskDataDelta(await fetchTaskData(task, part, masterToken))),
+        task.parts.map(async (part) =>
+          taskDataDelta(await fetchTaskData(sources.of(part), task, part, masterToken)),
+        ),
       );
       executing();
       await options.coordinator.replicateRowDelta(
@@ -160,15 +163,46 @@ async function executeTask(
   }
 }
 
+/**
+ * Applies an APPEND task frame by frame as its data streams in from the master data node
+ * (SPEC §8.7: never held whole); the size and CRC-32 are checked before the decision.
+ */
+async function streamAppend(
+  options: SlaveExecutorOptions,
+  client: HttpClient,
+  task: StoredTask,
+  masterToken: string,
+  executing: () => void,
+): Promise<void> {
+  const check = new TaskDataCheck(task.tid, { bytes: task.bytes, crc32: task.dataCrc32 });
+  const body = client.getStream(`${TASK_DATA_PATH}?tid=${task.tid}&crc32=${task.dataCrc32}`, {
+    headers: { authorization: `Bearer ${masterToken}` },
+  });
+  async function* frames(): AsyncGenerator<StreamedChunk> {
+    let before = 0;
+    for await (const columns of taskDataChunks(check.tap(body))) {
+      executing();
+      // A frame is decoded once all its bytes are in, so the bytes since the last are its own.
+      yield { columns, bytes: check.receivedBytes - before };
+      before = check.receivedBytes;
+    }
+  }
+  const target = { db: task.db, table: task.table, partitions: task.partitions };
+  await options.coordinator.appendStreamed(
+    options.executionUser,
+    target,
+    frames(),
+    task.taskId,
+    () => check.verify(),
+    (changeBytes) => options.metrics?.taskDataHeld(changeBytes),
+  );
+}
+
 async function applied(controller: PeerClient, taskId: number): Promise<boolean> {
   const answer = await controller.json<{ applied: boolean }>('/internal/replication/applied', {
     taskId,
   });
   return answer.applied;
-}
-
-function sourceOf(task: StoredTask): { alias: string; host: string; port: number } {
-  return { alias: task.srcAlias, host: task.srcHost, port: task.srcPort };
 }
 
 /** The row deltas of every participant as one. */
@@ -187,23 +221,41 @@ function joinDeltas(deltas: readonly RowDelta[]): RowDelta {
 
 /** A task data file from the master data node that holds it, checked against its CRC. */
 async function fetchTaskData(
+  client: HttpClient,
   task: StoredTask,
   part: TaskPart,
   masterToken: string,
 ): Promise<Uint8Array> {
-  const client = new HttpClient(`http://${part.host}:${part.port}`, {
-    nodeName: `master data node ${part.alias}`,
-    timeoutMillis: FETCH_TIMEOUT_MILLIS,
-  });
-  try {
-    const bytes = await client.getInto(
-      `${TASK_DATA_PATH}?tid=${task.tid}&crc32=${part.crc32}`,
-      // One buffer of the announced size, filled as the bytes arrive: no second copy to join.
-      (bytes) => Buffer.allocUnsafeSlow(bytes),
-      { headers: { authorization: `Bearer ${masterToken}` } },
-    );
-    return checkedTaskData(task.tid, bytes, part.crc32);
-  } finally {
-    await client.close();
+  const bytes = await client.getInto(
+    `${TASK_DATA_PATH}?tid=${task.tid}&crc32=${part.crc32}`,
+    // One buffer of the announced size, filled as the bytes arrive: no second copy to join.
+    (bytes) => Buffer.allocUnsafeSlow(bytes),
+    { headers: { authorization: `Bearer ${masterToken}` } },
+  );
+  return checkedTaskData(task.tid, bytes, part.crc32);
+}
+
+/** HTTP clients of the master data nodes tasks are fetched from, one each, kept open. */
+class SourceClients {
+  private readonly clients = new Map<string, HttpClient>();
+
+  of(source: { readonly alias: string; readonly host: string; readonly port: number }): HttpClient {
+    const key = `${source.host}:${source.port}`;
+    let client = this.clients.get(key);
+    if (client === undefined) {
+      client = new HttpClient(`http://${key}`, {
+        nodeName: `master data node ${source.alias}`,
+        timeoutMillis: FETCH_TIMEOUT_MILLIS,
+        // An append's data streams: memory is bounded by its frames, not by its size.
+        maxResponseBytes: Number.MAX_SAFE_INTEGER,
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((client) => client.close()));
+    this.clients.clear();
   }
 }

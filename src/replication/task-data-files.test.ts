@@ -1,7 +1,8 @@
 // Proves the task data files of a master data node: what is written streams back (appends
-// and row deltas), a missing file or damaged bytes are TASK_DATA_MISSING, and a temp file a
-// crash left mid-write is listed so that collection can remove it. How: real files in a temp
-// folder.
+// and row deltas), a large append is cut into frames of about TASK_DATA_FRAME_BYTES that a
+// slave reads one by one, a missing file or damaged or cut bytes are TASK_DATA_MISSING, and a
+// temp file a crash left mid-write is listed so that collection can remove it. How: real
+// files in a temp folder.
 
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,19 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
+import { TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
 import {
   checkedTaskData,
+  TaskDataCheck,
   TaskDataFiles,
+  taskDataChunks,
   taskDataColumns,
   taskDataDelta,
 } from './task-data-files.ts';
+
+async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
 
 /** The bytes `files` serves for `tid`, read to the end; the size it announced is checked. */
 async function streamed(files: TaskDataFiles, tid: number): Promise<Uint8Array> {
@@ -46,7 +54,7 @@ describe('TaskDataFiles', () => {
       const written = await files.write(7, [ints(1, 2, 3), texts('a', 'b', 'c')]);
       const bytes = checkedTaskData(7, await streamed(files, 7), written.crc32);
       expect(bytes.length).toBe(written.bytes);
-      expect(taskDataColumns(bytes)).toEqual([ints(1, 2, 3), texts('a', 'b', 'c')]);
+      expect(await taskDataColumns(bytes)).toEqual([ints(1, 2, 3), texts('a', 'b', 'c')]);
       const delta = await files.writeDelta(8, {
         removed: [ints(4), texts('d')],
         added: [ints(5, 6), texts('e', 'f')],
@@ -76,6 +84,76 @@ describe('TaskDataFiles', () => {
     const missing = await files.stream(1).catch((e: unknown) => e);
     expect(isShoalError(missing, 'TASK_DATA_MISSING')).toBe(true);
     expect(String((missing as Error).message)).toMatch(/missing task data of master transaction 1/);
+  });
+
+  it('cuts a large append into frames a reader takes one at a time', async () => {
+    const files = new TaskDataFiles(dir, false);
+    const rows = Math.ceil((2.5 * TASK_DATA_FRAME_BYTES) / 12); // an INT and a SYMBOL: 8 B/row
+    const values = Int32Array.from({ length: rows }, (_, i) => i);
+    const dictionary = Array.from({ length: 20 }, (_, i) => `s${i}`);
+    const codes = Int32Array.from({ length: rows }, (_, i) => i % 20);
+    const columns: Column[] = [
+      { type: 'INT', data: values },
+      { type: 'SYMBOL', data: { codes, dictionary } },
+      { type: 'INT', data: values },
+    ];
+    const written = await files.write(3, columns);
+    const check = new TaskDataCheck(3, written);
+    const frames: Column[][] = [];
+    for await (const frame of taskDataChunks(
+      check.tap(chunked(await streamed(files, 3), 65_536)),
+    )) {
+      frames.push(frame);
+    }
+    check.verify();
+    expect(frames.length).toBe(3);
+    const lengths = frames.map((f) => (f[0]?.data as Int32Array).length);
+    expect(lengths.reduce((a, b) => a + b, 0)).toBe(rows);
+    expect(frames.map((f) => (f[0]?.data as Int32Array)[0])).toEqual([
+      0,
+      lengths[0],
+      (lengths[0] ?? 0) * 2,
+    ]);
+    expect(await taskDataColumns(await streamed(files, 3))).toEqual(columns);
+  });
+
+  it('cuts a SYMBOL dictionary larger than a frame to the symbols the frame uses', async () => {
+    const files = new TaskDataFiles(dir, false);
+    const dictionary = Array.from({ length: 1000 }, (_, i) => `sym${i}`);
+    const column: Column = {
+      type: 'SYMBOL',
+      data: { codes: Int32Array.from([7, 9, 7]), dictionary },
+    };
+    await files.write(4, [column]);
+    const [decoded] = await taskDataColumns(await streamed(files, 4));
+    expect(decoded?.type === 'SYMBOL' && decoded.data.dictionary).toEqual(['sym7', 'sym9']);
+    expect(decoded?.type === 'SYMBOL' && [...decoded.data.codes]).toEqual([0, 1, 0]);
+  });
+
+  it('checks streamed bytes whole: a cut or a flipped byte is TASK_DATA_MISSING', async () => {
+    const files = new TaskDataFiles(dir, false);
+    const written = await files.write(5, [ints(1, 2, 3)]);
+    const bytes = await streamed(files, 5);
+    const read = async (data: Uint8Array): Promise<unknown> => {
+      const check = new TaskDataCheck(5, written);
+      try {
+        for await (const chunk of check.tap(chunked(data, 7)))
+          expect(chunk.length).toBeGreaterThan(0);
+        check.verify();
+        return 'ok';
+      } catch (error) {
+        return error;
+      }
+    };
+    expect(await read(bytes)).toBe('ok');
+    const flipped = Uint8Array.from(bytes);
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] ?? 0) ^ 1;
+    const cut = bytes.subarray(0, bytes.length - 8);
+    for (const damaged of [flipped, cut]) {
+      const error = await read(damaged);
+      expect(isShoalError(error, 'TASK_DATA_MISSING')).toBe(true);
+      expect(String(error)).toMatch(/fails its checksum or size/);
+    }
   });
 
   it('lists a temp file left mid-write, and removing its transaction removes it', async () => {

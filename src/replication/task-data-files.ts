@@ -1,6 +1,7 @@
 // The data of write tasks on the master data node that coordinated them, one file per
 // master transaction under clusterReplicationWorkDir (SPEC §7.1.3): the appended columns as
-// one wire frame. With sync persistence the file is durable (temp → fsync → rename → fsync
+// consecutive wire frames of about TASK_DATA_FRAME_BYTES, so a slave applies a task of any
+// size frame by frame as it streams in (SPEC §8.7); a row delta as one frame. With sync persistence the file is durable (temp → fsync → rename → fsync
 // folder) before the transaction's decision; without it, it is renamed into place unsynced
 // and a crash may lose it (the slave then reports "missing task data").
 
@@ -12,9 +13,16 @@ import { crc32 } from 'node:zlib';
 import { ShoalError } from '../core/errors.ts';
 import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
-import { concatColumns, takeRows } from '../core/types/column-ops.ts';
+import { concatColumns, sliceRows, takeRows } from '../core/types/column-ops.ts';
+import { MAX_TASK_DATA_FRAME_BYTES, TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
-import { columnsFromFrame, columnsToFrame, decodeFrame, encodeFrame } from '../net/index.ts';
+import {
+  columnsFromFrame,
+  columnsToFrame,
+  decodeFrame,
+  encodeFrame,
+  readFrames,
+} from '../net/index.ts';
 import { asDiskError, makeDirsDurably, TEMP_SUFFIX } from '../storage/durable-write.ts';
 import { nodeStorageFs } from '../storage/storage-fs.ts';
 import type { TaskDataRef } from './master-log.ts';
@@ -28,24 +36,19 @@ const STREAM_CHUNK_BYTES = 1 << 20;
 export class TaskDataFiles {
   private readonly dir: string;
   private readonly sync: boolean;
+  private readonly frameBytes: number;
   private readonly known = new Set<string>();
 
-  constructor(dir: string, sync: boolean) {
+  /** `frameBytes`: the target size of an append's frames (tests make it small). */
+  constructor(dir: string, sync: boolean, frameBytes = TASK_DATA_FRAME_BYTES) {
     this.dir = dir;
     this.sync = sync;
+    this.frameBytes = frameBytes;
   }
 
   /** Writes the columns appended by master transaction `tid`; their size and checksum. */
   async write(tid: number, columns: readonly Column[]): Promise<TaskDataRef> {
-    return this.writeFrame(tid, columns, { tid });
-  }
-
-  private async writeFrame(
-    tid: number,
-    columns: readonly Column[],
-    meta: { readonly tid: number },
-  ): Promise<TaskDataRef> {
-    return this.store(tid, encodeColumnsFrame(columns, meta));
+    return this.store(tid, encodeTaskFrames(columns, { tid }, this.frameBytes));
   }
 
   /**
@@ -131,9 +134,134 @@ export function checkedTaskData(tid: number, bytes: Uint8Array, expectedCrc32: n
   );
 }
 
-/** The columns of a task data file's bytes. */
-export function taskDataColumns(bytes: Uint8Array): Column[] {
-  return columnsFromFrame(decodeFrame(bytes)).columns.map((c) => c.column);
+/**
+ * `columns` as consecutive frames of about `frameBytes` (at least one frame, one row per
+ * frame): chunks that view the columns; only large SYMBOL dictionaries are cut per frame.
+ */
+export function encodeTaskFrames(
+  columns: readonly Column[],
+  meta: WireJson,
+  frameBytes = TASK_DATA_FRAME_BYTES,
+): Uint8Array[] {
+  const rows = columns[0] === undefined ? 0 : columnLength(columns[0]);
+  const step = rowsPerFrame(columns, frameBytes);
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  do {
+    const end = Math.min(rows, start + step);
+    const slice = columns.map((column) => frameSlice(column, start, end));
+    chunks.push(...encodeColumnsFrame(slice, meta));
+    start = end;
+  } while (start < rows);
+  return chunks;
+}
+
+/** The columns of each frame of task data as it arrives (BAD_REQUEST for a malformed stream). */
+export async function* taskDataChunks(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Column[]> {
+  for await (const frame of readFrames(bytes, MAX_TASK_DATA_FRAME_BYTES)) {
+    yield columnsFromFrame(frame).columns.map((c) => c.column);
+  }
+}
+
+/** Every column of every frame of a task data file's bytes, joined (tests, small files). */
+export async function taskDataColumns(bytes: Uint8Array): Promise<Column[]> {
+  const frames: Column[][] = [];
+  for await (const columns of taskDataChunks(once(bytes))) frames.push(columns);
+  const first = frames[0] ?? [];
+  return first.map((column, i) =>
+    concatColumns(
+      column.type,
+      frames.map((f) => f[i] as Column),
+    ),
+  );
+}
+
+/**
+ * The size and CRC-32 of the bytes that pass through `tap`, checked by `verify` against what
+ * the task recorded: streamed task data is applied as it arrives, and committed only once
+ * the whole of it checks out.
+ */
+export class TaskDataCheck {
+  private readonly tid: number;
+  private readonly expected: TaskDataRef;
+  private crc = 0;
+  private bytes = 0;
+
+  /** Bytes that have passed so far. */
+  get receivedBytes(): number {
+    return this.bytes;
+  }
+
+  constructor(tid: number, expected: TaskDataRef) {
+    this.tid = tid;
+    this.expected = expected;
+  }
+
+  async *tap(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      this.crc = crc32(chunk, this.crc);
+      this.bytes += chunk.byteLength;
+      yield chunk;
+    }
+  }
+
+  /** TASK_DATA_MISSING unless what passed is exactly the recorded data. */
+  verify(): void {
+    if (this.bytes === this.expected.bytes && this.crc === this.expected.crc32) return;
+    throw missing(
+      this.tid,
+      `what arrived (${this.bytes} bytes) fails its checksum or size (${this.expected.bytes} bytes recorded): the file on the master is damaged, or the transfer was cut`,
+    );
+  }
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+/** Rows of one frame: about `frameBytes` of these columns, at least one row. */
+function rowsPerFrame(columns: readonly Column[], frameBytes: number): number {
+  const rowBytes = columns.reduce((n, column) => n + bytesPerRow(column), 0);
+  return Math.max(1, Math.floor(frameBytes / Math.max(1, rowBytes)));
+}
+
+/** A column's bytes per row in a frame (text estimated from its first values). */
+function bytesPerRow(column: Column): number {
+  switch (column.type) {
+    case 'SYMBOL':
+      return 4;
+    case 'STRING': {
+      const sample = column.data.slice(0, 1000);
+      const chars = sample.reduce((n, text) => n + text.length, 0);
+      return 4 + Math.ceil((3 * chars) / Math.max(1, sample.length));
+    }
+    default:
+      return column.data.BYTES_PER_ELEMENT;
+  }
+}
+
+/**
+ * Rows `start`–`end` of `column` for one frame. A SYMBOL dictionary larger than the slice is
+ * cut to the symbols it uses, so frames do not each repeat a large dictionary.
+ */
+function frameSlice(column: Column, start: number, end: number): Column {
+  const slice = sliceRows(column, start, end);
+  if (slice.type !== 'SYMBOL' || slice.data.dictionary.length <= end - start) return slice;
+  const { codes, dictionary } = slice.data;
+  const kept = new Map<number, number>();
+  const used: string[] = [];
+  const remapped = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] as number;
+    let to = kept.get(code);
+    if (to === undefined) {
+      to = used.length;
+      kept.set(code, to);
+      used.push(dictionary[code] as string);
+    }
+    remapped[i] = to;
+  }
+  return { type: 'SYMBOL', data: { codes: remapped, dictionary: used } };
 }
 
 /** A frame's chunks (the Arrow bytes view the columns: nothing is copied). */

@@ -13,6 +13,7 @@ import type { Connection } from '../client/index.ts';
 import { startTestCluster, TEST_ADMIN_PASSWORD } from '../cluster/process/test-cluster.ts';
 import type { TestCluster } from '../cluster/process/test-cluster.ts';
 import type { Value } from '../query/value.ts';
+import type { NodeEnvironment } from '../cluster/process/spawn-node.ts';
 
 /** Overrides for a test cluster that replicates from the master whose controller is at `url`. */
 export function slaveOverrides(
@@ -44,6 +45,8 @@ export interface ReplicationPairOptions {
   readonly master?: readonly string[];
   /** Slave settings over the defaults (fast retries). */
   readonly slave?: readonly string[];
+  /** Extra environment of every master node. */
+  readonly masterEnv?: NodeEnvironment;
 }
 
 /**
@@ -56,6 +59,7 @@ export async function startReplicationPair(
   const dataNodes = options.dataNodes ?? 2;
   const master = await startTestCluster({
     dataNodes,
+    ...(options.masterEnv === undefined ? {} : { env: options.masterEnv }),
     overrides: withDefaults(
       ['clusterReplicationMode=master', 'clusterReplicationIntervalMillis=50'],
       options.master,

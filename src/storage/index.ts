@@ -45,6 +45,8 @@ export {
 } from './table-ops.ts';
 export { replaceColumn } from './replace-column-op.ts';
 export { append } from './append-op.ts';
+export { appendStream } from './append-stream-op.ts';
+export type { AppendChunk } from './append-stream-op.ts';
 export { upsert } from './upsert-op.ts';
 export { deleteRows, updateRows } from './row-change-ops.ts';
 export { truncate, dropPartition } from './partition-ops.ts';

@@ -28,6 +28,10 @@ import { decodeFragment } from './fragment-wire.ts';
 import { preparedAnswerWithDelta, prepareStatement, rowsOfValue } from './participant-routes.ts';
 import type { PreparedAnswer } from './participant-routes.ts';
 import { statementAccess } from './statement-access.ts';
+import { localPartSink, remotePartSink } from './part-sinks.ts';
+import type { PartSink } from './part-sinks.ts';
+import { StreamedPrepares } from './streamed-prepares.ts';
+import type { StreamedAppendTarget } from './streamed-prepares.ts';
 import type { Access } from './statement-access.ts';
 
 /** A participant's answer to a prepare, with its alias. */
@@ -48,9 +52,12 @@ export interface CoordinatorOptions {
 
 export class ClusterCoordinator {
   private readonly options: CoordinatorOptions;
+  /** The streamed appends this node prepares: its own shares, and other coordinators'. */
+  readonly streamed: StreamedPrepares;
 
   constructor(options: CoordinatorOptions) {
     this.options = options;
+    this.streamed = new StreamedPrepares(options.store);
   }
 
   /** Runs every statement of `text` as `user`, in order, yielding each value. */
@@ -213,6 +220,104 @@ export class ClusterCoordinator {
       taskData,
       replicationTaskId,
     );
+    return rows;
+  }
+
+  /**
+   * Appends replication task `replicationTaskId`'s rows as they arrive (`chunks`: its fetched
+   * frames) with two-phase commit, as `user`, holding about two chunks at once whatever the
+   * task's size. `partitions` are every key the rows fall in (the task lists them: a streamed
+   * write locks them before its first row); `verify` runs after the last chunk and before the
+   * decision (the data's checksum), so damaged data aborts. The decision records the task as
+   * applied. The rows appended.
+   */
+  async appendStreamed(
+    user: string,
+    target: StreamedAppendTarget,
+    chunks: AsyncIterable<StreamedChunk>,
+    replicationTaskId: number,
+    verify: () => void,
+    onHeld: (changeBytes: number) => void = () => undefined,
+  ): Promise<number> {
+    const { db, table, partitions } = target;
+    await this.check(user, { route: 'local', privilege: 'DB_WRITE', object: db }, true);
+    const begun = await this.begin(db, table, partitions);
+    const tx = String(begun.tx);
+    const sinks = new Map<string, PartSink>();
+    let rows = 0;
+    let failure: Error | undefined;
+    try {
+      for (const alias of begun.participants) {
+        const own = { db, table, partitions: partitions.filter((k) => begun.owners[k] === alias) };
+        const local = alias === this.options.alias;
+        sinks.set(
+          alias,
+          local ? localPartSink(this.streamed, tx, own) : remotePartSink(this.peer(alias), tx, own),
+        );
+      }
+      rows = await this.feed(target, begun.owners, chunks, sinks, onHeld);
+      verify();
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      for (const sink of sinks.values()) sink.fail(failure);
+    }
+    // Every participant answers, or the decision is abort (discard reaches those that began).
+    const prepares = begun.participants.map(async (alias) => {
+      const sink = sinks.get(alias);
+      if (failure !== undefined || sink === undefined) throw failure;
+      return { alias, ...(await sink.finish()) };
+    });
+    const summary = { kind: 'APPEND', db, table, rowsWritten: rows };
+    await this.complete(begun.tx, begun.participants, prepares, summary, null, replicationTaskId);
+    return rows;
+  }
+
+  /**
+   * Splits each chunk by owner and sends the shares, one chunk in flight while the next is
+   * split: at most two chunks are held (`onHeld` follows their bytes). The rows sent.
+   */
+  private async feed(
+    target: StreamedAppendTarget,
+    owners: Readonly<Record<string, string>>,
+    chunks: AsyncIterable<StreamedChunk>,
+    sinks: ReadonlyMap<string, PartSink>,
+    onHeld: (changeBytes: number) => void,
+  ): Promise<number> {
+    let rows = 0;
+    let inFlight: Promise<unknown> = Promise.resolve();
+    let inFlightBytes = 0;
+    let held = 0;
+    const hold = (changeBytes: number): void => {
+      held += changeBytes;
+      onHeld(changeBytes);
+    };
+    try {
+      for await (const { columns, bytes } of chunks) {
+        hold(bytes);
+        const plan = this.planOf(target.db, target.table, columns);
+        const outside = plan.parts.find((part) => owners[part.key] === undefined);
+        if (outside !== undefined) {
+          throw new ShoalError(
+            'INVALID_ARGUMENT',
+            `the task data of ${target.db}/${target.table} has rows in partition ${outside.key}, which its task does not list`,
+          );
+        }
+        rows += plan.columns[0] === undefined ? 0 : rowsOf(plan.columns[0]);
+        await inFlight;
+        hold(-inFlightBytes);
+        inFlightBytes = bytes;
+        inFlight = Promise.all(
+          [...sharesByOwner(plan, owners)].map(([owner, share]) =>
+            (sinks.get(owner) as PartSink).send(share),
+          ),
+        );
+      }
+      await inFlight;
+    } finally {
+      // A failed chunk leaves its sibling sends to finish: none outlives the write.
+      await Promise.allSettled([inFlight]);
+      hold(-held);
+    }
     return rows;
   }
 
@@ -489,6 +594,12 @@ export class ClusterCoordinator {
       throw new ShoalError('NODE_UNAVAILABLE', `data node ${alias} is not in this cluster`);
     return peer;
   }
+}
+
+/** A chunk of a streamed append: its columns, and the size of the bytes they came from. */
+export interface StreamedChunk {
+  readonly columns: readonly Column[];
+  readonly bytes: number;
 }
 
 /** One owner's rows of a write; with the write's plan when they are all of its rows. */

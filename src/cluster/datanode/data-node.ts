@@ -19,6 +19,7 @@ import { isShoalError } from '../../core/errors.ts';
 import { defaultRegistry } from '../../query/functions/default-registry.ts';
 import type { FunctionRegistry } from '../../query/functions/registry.ts';
 import { Store } from '../../storage/index.ts';
+import { retainFreedMemory } from '../../net/index.ts';
 import { PeerClient } from '../internal-peer.ts';
 import type { PeerAddress } from '../internal-peer.ts';
 import { checksumFunction } from './checksum-function.ts';
@@ -124,13 +125,21 @@ export class DataNode {
 
   /** Opens the node's store (prepared transactions keep their locks until resolved). */
   static async open(options: DataNodeOptions): Promise<DataNode> {
+    // Bulk appends allocate and free tens of MB each: keep that memory for the next one.
+    retainFreedMemory();
     const store = await Store.open({ dir: path.join(options.dataDir, 'store') });
     return new DataNode(options, store);
   }
 
   /** Adds the participant and rpc routes to `app`. */
   register(app: FastifyInstance): void {
-    registerParticipantRoutes(app, this.store, this.functions, this.taskData);
+    registerParticipantRoutes(
+      app,
+      this.store,
+      this.functions,
+      this.taskData,
+      this.coordinator.streamed,
+    );
     registerRpcRoute(app, (user, name, args) => this.call(user, name, args));
     if (this.taskData !== undefined) {
       registerTaskDataRoute(app, this.taskData, this.controller, this.replicationMetrics);

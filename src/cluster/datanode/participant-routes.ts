@@ -29,6 +29,8 @@ import type { ContentChecksum } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import { integerField, jsonBody, stringField } from '../internal-peer.ts';
 import { encodeFragment } from './fragment-wire.ts';
+import { registerAppendPartRoute } from './append-part-route.ts';
+import type { StreamedPrepares } from './streamed-prepares.ts';
 
 /** Statement `index` of `text` (BAD_REQUEST when there is none). */
 export function statementAt(text: string, index: number): Statement {
@@ -111,7 +113,8 @@ export function registerParticipantRoutes(
   app: FastifyInstance,
   store: Store,
   functions: FunctionRegistry,
-  taskData?: TaskDataFiles,
+  taskData: TaskDataFiles | undefined,
+  streamed: StreamedPrepares,
 ): void {
   // The prepared segments are written (and the task data's delta kept) before it answers:
   // nothing views the columns afterwards, so the body's buffer can be reused.
@@ -135,6 +138,7 @@ export function registerParticipantRoutes(
     const files = replicate === true ? taskData : undefined;
     return preparedAnswerWithDelta(store, tx, effects.rowsWritten, files);
   });
+  registerAppendPartRoute(app, streamed);
   app.post('/internal/prepare-statement', async (request) => {
     const body = jsonBody(request);
     const tx = stringField(body, 'tx');
@@ -183,7 +187,10 @@ export function registerParticipantRoutes(
     return {};
   });
   app.post('/internal/discard', async (request) => {
-    await store.discard(stringField(jsonBody(request), 'tx'));
+    const tx = stringField(jsonBody(request), 'tx');
+    // A streamed append still waiting for parts stops now, not at its idle timeout.
+    await streamed.abort(tx, `cluster transaction ${tx} was discarded`);
+    await store.discard(tx);
     return {};
   });
   app.post('/internal/checksum', async (request) => {
