@@ -17,7 +17,7 @@ import type { CatalogState } from './catalog.ts';
 import type { CatalogPersistence } from './catalog-persistence.ts';
 import { openLmdbCatalog } from './catalog-persistence.ts';
 import type { AddedSegment, CatalogChange, CommitEffects } from './commit-effects.ts';
-import { makeDirsDurably, writeFileDurably } from './durable-write.ts';
+import { makeDirsDurably } from './durable-write.ts';
 import { LockManager } from './lock-manager.ts';
 import type { LockRelease, LockRequest } from './lock-manager.ts';
 import { removeOrphans } from './orphan-cleanup.ts';
@@ -33,6 +33,7 @@ import { encodeSegment } from './segment-codec.ts';
 import type { SegmentColumn } from './segment-codec.ts';
 import { Snapshot } from './snapshot.ts';
 import { fileBytesLength, nodeStorageFs } from './storage-fs.ts';
+import { StagedFiles } from './staged-files.ts';
 import type { StorageFs } from './storage-fs.ts';
 import { CATALOG_DIR, databaseDir, segmentPath, tableDir } from './store-paths.ts';
 
@@ -64,7 +65,10 @@ export interface WriteContext {
   readonly state: CatalogState;
   /** A fresh id (segments, tables, databases); never reused, even after a crash. */
   newId(): number;
-  /** Encodes and durably writes a segment file for a table partition. */
+  /**
+   * Encodes and writes a segment file for a table partition; it resolves once the bytes are
+   * written (the columns may change then), and the file is durable before the plan is.
+   */
   writeSegment(
     dbId: number,
     tableId: number,
@@ -344,7 +348,7 @@ export class Store implements Writer {
     const release = await this.locks.acquire(locks, owner);
     let releaseMore: LockRelease | undefined;
     const taken = [...locks];
-    const written: string[] = [];
+    const files = new StagedFiles(this.fs);
     try {
       if (lockMore !== undefined) {
         const more = lockMore(this.state);
@@ -352,17 +356,19 @@ export class Store implements Writer {
         taken.push(...more);
       }
       this.assertOpen();
-      const plan = await body(this.context(written));
+      const plan = await body(this.context(files));
+      // Every file is in place and durable before the plan that names them is.
+      await files.settle();
       this.assertOpen();
       const releaseAll = () => {
         releaseMore?.();
         release();
       };
-      return { plan, locks: taken, written, release: releaseAll };
+      return { plan, locks: taken, written: files.written, release: releaseAll };
     } catch (error) {
       // Nothing was committed: the files this transaction wrote are orphans. A removal that
       // fails here is retried by the orphan sweep at the next open.
-      await Promise.allSettled(written.map((file) => this.fs.unlink(file)));
+      await files.remove();
       releaseMore?.();
       release();
       throw error;
@@ -413,7 +419,7 @@ export class Store implements Writer {
     return { ...effectsOf(ran.plan, PREPARED_TX_ID), prepared: transaction };
   }
 
-  private context(written: string[]): WriteContext {
+  private context(files: StagedFiles): WriteContext {
     return {
       state: this.state,
       newId: () => this.nextId++,
@@ -422,8 +428,7 @@ export class Store implements Writer {
         const file = segmentPath(this.dir, dbId, tableId, partition, id);
         const chunks = encodeSegment(columns);
         await makeDirsDurably(this.fs, path.dirname(file), this.durableDirs);
-        written.push(file);
-        await writeFileDurably(this.fs, file, chunks);
+        await files.write(file, chunks);
         const rows = columns.length === 0 ? 0 : columnRows(columns);
         const crc = chunks.reduce((sum, chunk) => crc32(chunk, sum), 0);
         return { id, rows, bytes: fileBytesLength(chunks), crc32: crc };
