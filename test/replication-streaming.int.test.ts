@@ -4,7 +4,9 @@
 // node never held more than about two frames of it; and that the stream is all or nothing:
 // a task whose data file was damaged on the master applies frame by frame, then fails its
 // checksum before the decision, leaving nothing on the slave, and replicates once the file is
-// right again. How: real master and slave clusters (1 controller + 2 data nodes each).
+// right again; and that a slave data node killed mid-stream (its shares half sent to the other
+// owner) leaves nothing half applied: once it is back the task applies exactly once.
+// How: real master and slave clusters (1 controller + 2 data nodes each).
 
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -37,6 +39,8 @@ beforeAll(async () => {
   pair = await startReplicationPair({
     masterEnv: { SHOAL_TASK_DATA_FRAME_BYTES: String(FRAME_BYTES) },
     master: ['clusterReplicationIntervalMillis=20'],
+    // A coordinator killed mid-stream leaves its transaction undecided until this passes.
+    slave: ['transactionTimeoutMillis=3000'],
   });
   onMaster = await login(pair.master.dataNodeUrls[0] as string);
   onSlave = await login(pair.slave.dataNodeUrls[0] as string);
@@ -149,13 +153,60 @@ describe('streamed task data', () => {
     expect(await rowsOn(onSlave, 'damaged')).toBe(24_200);
     await checksumsEqual('damaged');
   });
+
+  it('applies a task exactly once after its executing node died mid-stream', async () => {
+    await onMaster.run(`create table "${DB}"."killed"(${schemaText}) partitioned by DateTime`);
+    await eventually(
+      () => onSlave.runOne(`existsTable("${DB}", "killed")`),
+      (exists) => exists.kind === 'scalar' && exists.value === 1,
+    );
+    const env = { SHOAL_CRASH_AT: 'replication.mid-stream' };
+    await pair.slave.restart('dn1', { env });
+    await pair.slave.restart('dn2', { env });
+    await onMaster.append(DB, 'killed', bars(100)); // 24,200 rows, about 6 frames
+    const dead = await deadSlaveDataNode();
+    // Only the dead node comes back: the other keeps what it was sent until it learns
+    // (from the controller) that the transaction was aborted.
+    await pair.slave.restart(dead);
+    const fresh = await login(pair.slave.dataNodeUrls[dead === 'dn1' ? 0 : 1] as string);
+    try {
+      await eventually(
+        () => rowsOn(fresh, 'killed'),
+        (rows) => rows === 24_200,
+      );
+      const sum = `tableChecksum("${DB}", "killed")`;
+      expect(await scalar(fresh, sum)).toBe(await scalar(onMaster, sum));
+    } finally {
+      await fresh.close();
+      await pair.slave.restart(dead === 'dn1' ? 'dn2' : 'dn1');
+    }
+  }, 240_000);
 });
 
 /** The task data file the master's coordinating data node wrote last. */
 async function newestTaskFile(): Promise<string> {
   const dir = path.join(pair.master.dir, 'dn1', 'clusterReplication');
   const names = (await readdir(dir)).filter((n) => n.endsWith('.task'));
-  const newest = names.map(Number.parseInt).reduce((a, b) => Math.max(a, b), -1);
+  const newest = names.map((n) => Number.parseInt(n, 10)).reduce((a, b) => Math.max(a, b), -1);
   expect(newest).toBeGreaterThanOrEqual(0);
   return path.join(dir, `${newest}.task`);
+}
+
+/** The slave data node that died at its crash point. */
+async function deadSlaveDataNode(): Promise<string> {
+  const nodes = pair.slave.nodes.filter((n) => n.role === 'datanode');
+  for (;;) {
+    const dead = nodes.find((n) => !alive(n.pid));
+    if (dead !== undefined) return dead.alias;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -180,7 +180,10 @@ async function streamAppend(
   });
   async function* frames(): AsyncGenerator<StreamedChunk> {
     let before = 0;
+    let frame = 0;
     for await (const columns of taskDataChunks(check.tap(body))) {
+      // The first frame's shares are out: owners hold a half-fed streamed prepare.
+      if (frame++ === 1) crashPoint('replication.mid-stream');
       executing();
       // A frame is decoded once all its bytes are in, so the bytes since the last are its own.
       yield { columns, bytes: check.receivedBytes - before };

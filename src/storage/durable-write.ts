@@ -1,6 +1,7 @@
-// The one way a data file reaches disk: temp → fsync → rename → fsync folder. After a crash
-// a file either has its whole content under its final name or is absent (a leftover temp
-// file is removed at open, see orphan cleanup in store-open.ts).
+// The one way a data file reaches disk: temp → fsync → rename → fsync folder (a write's
+// segments take the same steps through staged-files.ts, with the waits at its end). After a
+// crash a file either has its whole content under its final name or is absent (a leftover
+// temp file is removed at open, see orphan-cleanup.ts).
 
 import * as path from 'node:path';
 import { ShoalError } from '../core/errors.ts';

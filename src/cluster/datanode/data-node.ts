@@ -175,20 +175,35 @@ export class DataNode {
     tick();
   }
 
-  /** Asks the controller about every prepared transaction and publishes or discards it. */
+  /**
+   * Asks the controller about every prepared transaction and publishes or discards it, and
+   * gives up a streamed append whose transaction was aborted (its coordinator died mid-stream:
+   * its locks are released now, not at the stream's idle timeout).
+   */
   async resolvePrepared(): Promise<void> {
     if (this.taskData !== undefined) await collectTaskData(this.taskData, this.controller);
     for (const tx of this.store.preparedTransactions()) {
-      try {
-        const { decision } = await this.controller.json<{ decision: string }>('/internal/inquire', {
-          tx: Number(tx),
-        });
-        if (decision === 'commit') await this.store.publish(tx);
-        else if (decision === 'abort') await this.store.discard(tx);
-      } catch (error) {
-        // The controller is down or busy: the entry stays prepared and is asked about again.
-        if (!isShoalError(error)) throw error;
+      const decision = await this.inquire(tx);
+      if (decision === 'commit') await this.store.publish(tx);
+      else if (decision === 'abort') await this.store.discard(tx);
+    }
+    for (const tx of this.coordinator.streamed.transactions()) {
+      if ((await this.inquire(tx)) === 'abort') {
+        await this.coordinator.streamed.abort(tx, `cluster transaction ${tx} was aborted`);
       }
+    }
+  }
+
+  /** The controller's decision on `tx`; undefined while it is down or busy (asked again later). */
+  private async inquire(tx: string): Promise<string | undefined> {
+    try {
+      const answer = await this.controller.json<{ decision: string }>('/internal/inquire', {
+        tx: Number(tx),
+      });
+      return answer.decision;
+    } catch (error) {
+      if (!isShoalError(error)) throw error;
+      return undefined;
     }
   }
 

@@ -99,6 +99,11 @@ export class StreamedPrepares {
     return prepare;
   }
 
+  /** Transactions with a streamed append in progress here. */
+  transactions(): string[] {
+    return [...this.open.keys()];
+  }
+
   /** Gives up the streamed append of `tx`, if any (its transaction was discarded). */
   async abort(tx: string, reason: string): Promise<void> {
     await this.open.get(tx)?.fail(new ShoalError('TRANSACTION_ABORTED', reason));
