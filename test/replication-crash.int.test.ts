@@ -11,6 +11,7 @@ import {
 } from '../src/replication/test-support.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../src/client/index.ts';
+import { isProcessAlive } from '../src/cluster/process/process-probe.ts';
 import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 
@@ -111,7 +112,7 @@ describe('replication across kill -9', () => {
 async function waitForADeadDataNode(): Promise<void> {
   const pids = slave.nodes.filter((n) => n.role === 'datanode').map((n) => n.pid);
   const deadline = Date.now() + 60_000;
-  while (pids.every(alive)) {
+  while ((await Promise.all(pids.map(isProcessAlive))).every(Boolean)) {
     if (Date.now() > deadline) throw new Error('no slave data node reached its crash point');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -119,17 +120,8 @@ async function waitForADeadDataNode(): Promise<void> {
 
 async function waitForDeath(pid: number): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while (alive(pid)) {
+  while (await isProcessAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`process ${pid} did not reach its crash point`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

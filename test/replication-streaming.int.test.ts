@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../src/client/index.ts';
 import { tutorialColumns, TUTORIAL_SCHEMA } from '../src/cli/tutorial-data.ts';
 import type { Column } from '../src/core/types/column.ts';
+import { isProcessAlive } from '../src/cluster/process/process-probe.ts';
 import { parseMetrics, sampleValue } from '../src/net/metrics/test-support.ts';
 import {
   adminSession as login,
@@ -196,17 +197,7 @@ async function newestTaskFile(): Promise<string> {
 async function deadSlaveDataNode(): Promise<string> {
   const nodes = pair.slave.nodes.filter((n) => n.role === 'datanode');
   for (;;) {
-    const dead = nodes.find((n) => !alive(n.pid));
-    if (dead !== undefined) return dead.alias;
+    for (const node of nodes) if (!(await isProcessAlive(node.pid))) return node.alias;
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
