@@ -263,7 +263,7 @@ describe('prepared writes', () => {
   });
 
   it('remembers a bounded window of published transactions, across reopens', async () => {
-    await handle.store.close();
+    await handle.cleanup(); // this test needs a store of its own
     handle = await tempStore({ publishedTransactionsKept: 2 });
     store = handle.store;
     await createDatabase(store, DB, SCHEME);
