@@ -11,14 +11,29 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
 import { TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
+import { concatColumns } from '../core/types/column-ops.ts';
 import {
   checkedTaskData,
   TaskDataCheck,
   TaskDataFiles,
   taskDataChunks,
-  taskDataColumns,
   taskDataDelta,
 } from './task-data-files.ts';
+
+/** Every column of every frame of a task data file's bytes, joined. */
+async function taskDataColumns(bytes: Uint8Array): Promise<Column[]> {
+  const frames: Column[][] = [];
+  for await (const columns of taskDataChunks(chunked(bytes, bytes.length || 1))) {
+    frames.push(columns);
+  }
+  const first = frames[0] ?? [];
+  return first.map((column, i) =>
+    concatColumns(
+      column.type,
+      frames.map((f) => f[i] as Column),
+    ),
+  );
+}
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);

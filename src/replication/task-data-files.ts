@@ -1,6 +1,6 @@
 // The data of write tasks on the master data node that coordinated them, one file per
 // master transaction under clusterReplicationWorkDir (SPEC §7.1.3): the appended columns as
-// consecutive wire frames of about TASK_DATA_FRAME_BYTES, so a slave applies a task of any
+// consecutive wire frames of about TASK_DATA_FRAME_BYTES, so a slave applies a task of whatever
 // size frame by frame as it streams in (SPEC §8.7); a row delta as one frame. With sync persistence the file is durable (temp → fsync → rename → fsync
 // folder) before the transaction's decision; without it, it is renamed into place unsynced
 // and a crash may lose it (the slave then reports "missing task data").
@@ -13,7 +13,7 @@ import { crc32 } from 'node:zlib';
 import { ShoalError } from '../core/errors.ts';
 import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
-import { concatColumns, sliceRows, takeRows } from '../core/types/column-ops.ts';
+import { concatColumns, encodeSymbols, sliceRows, takeRows } from '../core/types/column-ops.ts';
 import { MAX_TASK_DATA_FRAME_BYTES, TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
 import {
@@ -163,19 +163,6 @@ export async function* taskDataChunks(bytes: AsyncIterable<Uint8Array>): AsyncGe
   }
 }
 
-/** Every column of every frame of a task data file's bytes, joined (tests, small files). */
-export async function taskDataColumns(bytes: Uint8Array): Promise<Column[]> {
-  const frames: Column[][] = [];
-  for await (const columns of taskDataChunks(once(bytes))) frames.push(columns);
-  const first = frames[0] ?? [];
-  return first.map((column, i) =>
-    concatColumns(
-      column.type,
-      frames.map((f) => f[i] as Column),
-    ),
-  );
-}
-
 /**
  * The size and CRC-32 of the bytes that pass through `tap`, checked by `verify` against what
  * the task recorded: streamed task data is applied as it arrives, and committed only once
@@ -215,10 +202,6 @@ export class TaskDataCheck {
   }
 }
 
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
-}
-
 /** Rows of one frame: about `frameBytes` of these columns, at least one row. */
 function rowsPerFrame(columns: readonly Column[], frameBytes: number): number {
   const rowBytes = columns.reduce((n, column) => n + bytesPerRow(column), 0);
@@ -248,20 +231,10 @@ function frameSlice(column: Column, start: number, end: number): Column {
   const slice = sliceRows(column, start, end);
   if (slice.type !== 'SYMBOL' || slice.data.dictionary.length <= end - start) return slice;
   const { codes, dictionary } = slice.data;
-  const kept = new Map<number, number>();
-  const used: string[] = [];
-  const remapped = new Int32Array(codes.length);
-  for (let i = 0; i < codes.length; i++) {
-    const code = codes[i] as number;
-    let to = kept.get(code);
-    if (to === undefined) {
-      to = used.length;
-      kept.set(code, to);
-      used.push(dictionary[code] as string);
-    }
-    remapped[i] = to;
-  }
-  return { type: 'SYMBOL', data: { codes: remapped, dictionary: used } };
+  return {
+    type: 'SYMBOL',
+    data: encodeSymbols(Array.from(codes, (code) => dictionary[code] as string)),
+  };
 }
 
 /** A frame's chunks (the Arrow bytes view the columns: nothing is copied). */

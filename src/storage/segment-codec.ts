@@ -218,7 +218,7 @@ function utf8Data(strings: readonly string[]): Data<Utf8> {
 /** Arrow Utf8 offsets are 32-bit. */
 const MAX_UTF8_BYTES = 0x7fff_ffff;
 
-// Every character below U+0080, so offsets are string lengths: any other character takes
+// Every character below U+0080, so offsets are string lengths: every other character takes
 // more UTF-8 bytes than UTF-16 units.
 function isAscii(text: string): boolean {
   return Buffer.byteLength(text, 'utf8') === text.length;

@@ -43,8 +43,8 @@ export function remotePartSink(
   let part = 0;
   const post = async (columns: readonly Column[], last: boolean): Promise<Uint8Array> => {
     const { db, table } = target;
-    const meta = { tx, db, table, partitions: [...target.partitions], part, last };
-    meta satisfies AppendPartMeta;
+    const partitions = [...target.partitions];
+    const meta = { tx, db, table, partitions, part, last } satisfies AppendPartMeta;
     part += 1;
     const frame = columnsToFrame(
       columns.map((column, i) => ({ name: `c${i}`, column })),

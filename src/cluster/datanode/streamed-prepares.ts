@@ -1,6 +1,6 @@
 // The streamed appends a data node is preparing: each is one prepared write (appendStream)
 // fed chunk by chunk by its coordinator, in process or through `/internal/prepare-append-part`,
-// so a replication task of any size is applied holding one chunk at a time (SPEC §8.7).
+// so a replication task of whatever size is applied holding one chunk at a time (SPEC §8.7).
 
 import { ShoalError } from '../../core/errors.ts';
 import { MAX_STREAMED_PREPARES, STREAMED_PREPARE_IDLE_MILLIS } from '../../core/limits.ts';
@@ -104,7 +104,7 @@ export class StreamedPrepares {
     return [...this.open.keys()];
   }
 
-  /** Gives up the streamed append of `tx`, if any (its transaction was discarded). */
+  /** Gives up the streamed append of `tx` when there is one (its transaction was discarded). */
   async abort(tx: string, reason: string): Promise<void> {
     await this.open.get(tx)?.fail(new ShoalError('TRANSACTION_ABORTED', reason));
   }
