@@ -24,7 +24,7 @@ import { MasterReplication } from '../replication/master-service.ts';
 import { registerMasterRoutes } from '../replication/master-routes.ts';
 import { controllerReplicationFunctions } from '../replication/replication-functions.ts';
 import { TaskDataFiles } from '../replication/task-data-files.ts';
-import { TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
+import { MAX_COMBINED_APPEND_ROWS, TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
 import { SlaveReplication } from '../replication/slave-service.ts';
 import type { SlaveSettings } from '../replication/slave-service.ts';
 import { slaveFunctions } from '../replication/slave-functions.ts';
@@ -170,6 +170,7 @@ const dataNode: NodeServices['dataNode'] = async (config, context): Promise<Node
     recoveryIntervalMillis: RECOVERY_INTERVAL_MILLIS,
     replicationMode: context.cluster.replicationMode,
     replicationMetrics: dataNodeReplicationMetrics(metrics, context.cluster.replicationMode),
+    onAppendBatch: appendBatchMetrics(metrics),
     ...(context.cluster.replicationMode === 'master'
       ? {
           taskData: new TaskDataFiles(
@@ -253,4 +254,20 @@ function taskDataFrameBytes(): number {
     );
   }
   return bytes;
+}
+
+/** Counts small client appends and the transactions they shared (group commit). */
+function appendBatchMetrics(metrics: MetricsRegistry): (appends: number) => void {
+  const appends = metrics.counter(
+    'shoal_small_appends_total',
+    `Client appends of at most ${MAX_COMBINED_APPEND_ROWS} rows this data node coordinated and committed.`,
+  );
+  const transactions = metrics.counter(
+    'shoal_small_append_transactions_total',
+    'Transactions those appends were committed in: fewer than the appends when appends to one table arrive together and share one (group commit).',
+  );
+  return (count) => {
+    appends.inc(count);
+    transactions.inc();
+  };
 }

@@ -84,3 +84,15 @@ export const TASK_DATA_FRAME_BYTES = 16 << 20;
 
 /** Largest frame a slave accepts in fetched task data (a frame holds at least one row). */
 export const MAX_TASK_DATA_FRAME_BYTES = 256 << 20;
+
+/**
+ * Rows of an append a data node may combine with other appends to the same table into one
+ * transaction (group commit): larger appends pay for their own transaction anyway.
+ */
+export const MAX_COMBINED_APPEND_ROWS = 65_536;
+
+/** Rows of one combined transaction: a few MB of columns, written as one segment. */
+export const MAX_COMBINED_BATCH_ROWS = 262_144;
+
+/** Appends waiting for one table's running transaction on one data node; more are refused. */
+export const MAX_WAITING_APPENDS = 4096;

@@ -31,6 +31,8 @@ import { statementAccess } from './statement-access.ts';
 import { localPartSink, remotePartSink } from './part-sinks.ts';
 import type { PartSink } from './part-sinks.ts';
 import { StreamedPrepares } from './streamed-prepares.ts';
+import { AppendCombiner } from './append-combiner.ts';
+import { MAX_COMBINED_APPEND_ROWS } from '../../core/limits.ts';
 import type { StreamedAppendTarget } from './streamed-prepares.ts';
 import type { Access } from './statement-access.ts';
 
@@ -48,6 +50,8 @@ export interface CoordinatorOptions {
   readonly localCommands: ReadonlySet<string>;
   /** On a replication master: where appends to replicated databases keep their task data. */
   readonly taskData?: TaskDataFiles;
+  /** Told of each committed transaction of small client appends, with how many it held. */
+  readonly onAppendBatch?: (appends: number) => void;
 }
 
 export class ClusterCoordinator {
@@ -55,9 +59,17 @@ export class ClusterCoordinator {
   /** The streamed appends this node prepares: its own shares, and other coordinators'. */
   readonly streamed: StreamedPrepares;
 
+  /** Small appends waiting to share the next transaction of their table. */
+  private readonly combiner: AppendCombiner;
+
   constructor(options: CoordinatorOptions) {
     this.options = options;
     this.streamed = new StreamedPrepares(options.store);
+    this.combiner = new AppendCombiner(options.alias, {
+      commit: (db, table, plan) => this.commitAppend(db, table, plan),
+      replan: (db, table, columns) => this.planOf(db, table, columns),
+      committed: (appends) => options.onAppendBatch?.(appends),
+    });
   }
 
   /** Runs every statement of `text` as `user`, in order, yielding each value. */
@@ -163,7 +175,9 @@ export class ClusterCoordinator {
 
   /**
    * Appends rows with two-phase commit over the owners of their partitions; with
-   * `upsertKeys`, upserts them (each owner upserts its partitions' rows).
+   * `upsertKeys`, upserts them (each owner upserts its partitions' rows). The rows written.
+   * A small client append may share its transaction with other appends to the table that
+   * arrive while one runs (group commit, AppendCombiner): it is still all or nothing.
    */
   async append(
     user: string,
@@ -174,13 +188,31 @@ export class ClusterCoordinator {
     upsertKeys?: readonly string[],
   ): Promise<number> {
     const plan = await this.checkedPlan(user, db, table, columns, replicationTaskId !== null);
+    const rows = plan.columns[0] === undefined ? 0 : rowsOf(plan.columns[0]);
+    const combinable =
+      replicationTaskId === null &&
+      upsertKeys === undefined &&
+      rows > 0 &&
+      rows <= MAX_COMBINED_APPEND_ROWS;
+    if (combinable) return this.combiner.append(db, table, plan);
+    return this.commitAppend(db, table, plan, replicationTaskId, upsertKeys);
+  }
+
+  /** Appends (or upserts) the planned rows of `db`/`table` as one transaction: its rows. */
+  private async commitAppend(
+    db: string,
+    table: string,
+    plan: PlannedRows,
+    replicationTaskId: number | null = null,
+    upsertKeys?: readonly string[],
+  ): Promise<number> {
     const begun = await this.begin(
       db,
       table,
       plan.parts.map((part) => part.key),
     );
     // An upsert replicates as the row deltas its owners keep; an append as its rows.
-    const taskData = upsertKeys === undefined ? this.writeTaskData(begun, columns) : null;
+    const taskData = upsertKeys === undefined ? this.writeTaskData(begun, plan.columns) : null;
     const deltas = upsertKeys !== undefined && begun.replicated === true;
     const tx = String(begun.tx);
     const prepares = [...sharesByOwner(plan, begun.owners)].map(async ([owner, share]) => {
@@ -211,7 +243,7 @@ export class ClusterCoordinator {
       const answer = await this.peer(owner).binary('/internal/prepare-append', encodeFrame(frame));
       return { alias: owner, ...(JSON.parse(new TextDecoder().decode(answer)) as PreparedAnswer) };
     });
-    const rows = columns[0] === undefined ? 0 : rowsOf(columns[0]);
+    const rows = plan.columns[0] === undefined ? 0 : rowsOf(plan.columns[0]);
     await this.complete(
       begun.tx,
       begun.participants,

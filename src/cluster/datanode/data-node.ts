@@ -51,6 +51,8 @@ export interface DataNodeOptions {
   readonly slaveExecution?: { readonly user: string; readonly workerNum: number };
   /** Counts the task data a master serves and the tasks a slave applies (for /metrics). */
   readonly replicationMetrics?: DataNodeReplicationMetrics;
+  /** Told of each committed transaction of small client appends, with how many it held. */
+  readonly onAppendBatch?: (appends: number) => void;
 }
 
 /** Commands a coordinator runs itself (their appends go through the cluster). */
@@ -120,6 +122,7 @@ export class DataNode {
       dataNodes: this.peers,
       localCommands: LOCAL_COMMANDS,
       ...(options.taskData === undefined ? {} : { taskData: options.taskData }),
+      ...(options.onAppendBatch === undefined ? {} : { onAppendBatch: options.onAppendBatch }),
     });
   }
 
