@@ -6,6 +6,7 @@ import type { Table as ArrowTable } from 'apache-arrow';
 import { ShoalError, isShoalError } from '../core/errors.ts';
 import type { ShoalErrorOptions } from '../core/errors.ts';
 import type { Column, NamedColumn } from '../core/types/column.ts';
+import { compactSymbols } from '../core/types/column-ops.ts';
 import { HttpClient } from '../net/http-client.ts';
 import type { CallOptions } from '../net/http-client.ts';
 import {
@@ -139,9 +140,12 @@ export class Connection {
     table: string,
     columns: readonly Column[] | ArrowTable,
   ): Promise<number> {
-    const named: NamedColumn[] = Array.isArray(columns)
-      ? (columns as readonly Column[]).map((column, i) => ({ name: `c${i}`, column }))
-      : columnsFromArrow(columns as ArrowTable);
+    // A few rows of a large SYMBOL column go without its whole dictionary.
+    const named: NamedColumn[] = (
+      Array.isArray(columns)
+        ? (columns as readonly Column[]).map((column, i) => ({ name: `c${i}`, column }))
+        : columnsFromArrow(columns as ArrowTable)
+    ).map(({ name, column }) => ({ name, column: compactSymbols(column) }));
     const query = `db=${encodeURIComponent(database)}&table=${encodeURIComponent(table)}`;
     const body = encodeFrame(columnsToFrame(named));
     const answer = await this.client.postArrow(

@@ -13,7 +13,7 @@ import { crc32 } from 'node:zlib';
 import { ShoalError } from '../core/errors.ts';
 import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
-import { concatColumns, encodeSymbols, sliceRows, takeRows } from '../core/types/column-ops.ts';
+import { compactSymbols, concatColumns, sliceRows, takeRows } from '../core/types/column-ops.ts';
 import { MAX_TASK_DATA_FRAME_BYTES, TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
 import {
@@ -228,13 +228,7 @@ function bytesPerRow(column: Column): number {
  * cut to the symbols it uses, so frames do not each repeat a large dictionary.
  */
 function frameSlice(column: Column, start: number, end: number): Column {
-  const slice = sliceRows(column, start, end);
-  if (slice.type !== 'SYMBOL' || slice.data.dictionary.length <= end - start) return slice;
-  const { codes, dictionary } = slice.data;
-  return {
-    type: 'SYMBOL',
-    data: encodeSymbols(Array.from(codes, (code) => dictionary[code] as string)),
-  };
+  return compactSymbols(sliceRows(column, start, end));
 }
 
 /** A frame's chunks (the Arrow bytes view the columns: nothing is copied). */

@@ -64,6 +64,21 @@ export function encodeSymbols(values: readonly string[]): SymbolData {
   return { codes, dictionary };
 }
 
+/**
+ * `column` with its SYMBOL dictionary cut to the symbols its rows use when it has more entries
+ * than rows (a few rows taken from a large column keep its whole dictionary, which every
+ * encoding, transfer and merge would then carry); any other column as it is.
+ */
+export function compactSymbols(column: Column): Column {
+  if (column.type !== 'SYMBOL' || column.data.dictionary.length <= column.data.codes.length)
+    return column;
+  const { codes, dictionary } = column.data;
+  return {
+    type: 'SYMBOL',
+    data: encodeSymbols(Array.from(codes, (code) => dictionary[code] as string)),
+  };
+}
+
 /** The physical value of row `row`. */
 export function cellAt(column: Column, row: number): CellValue {
   assert(row >= 0 && row < columnLength(column), `row ${row} out of range`);
