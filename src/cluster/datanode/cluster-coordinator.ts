@@ -25,7 +25,13 @@ import { encodeDeltaFrame } from '../../replication/task-data-files.ts';
 import type { RowDelta } from '../../storage/row-delta.ts';
 import type { TaskDataRef } from '../../replication/master-log.ts';
 import { decodeFragment } from './fragment-wire.ts';
-import { preparedAnswerWithDelta, prepareStatement, rowsOfValue } from './participant-routes.ts';
+import {
+  discardPrepared,
+  preparedAnswerWithDelta,
+  prepareStatement,
+  publishPrepared,
+  rowsOfValue,
+} from './participant-routes.ts';
 import type { PreparedAnswer } from './participant-routes.ts';
 import { statementAccess } from './statement-access.ts';
 import { localPartSink, remotePartSink } from './part-sinks.ts';
@@ -564,10 +570,7 @@ export class ClusterCoordinator {
       request,
     );
     crashPoint('coordinator.before-publish');
-    const route = decision === 'commit' ? '/internal/publish' : '/internal/discard';
-    await Promise.allSettled(
-      participants.map((alias) => this.peer(alias).json(route, { tx: String(tx) })),
-    );
+    await Promise.allSettled(participants.map((alias) => this.resolve(alias, tx, decision)));
     if (decision !== 'commit') {
       if (taskData !== null) await this.options.taskData?.remove(tx);
       if (
@@ -583,6 +586,18 @@ export class ClusterCoordinator {
       );
     }
     return settled.map((s) => (s as PromiseFulfilledResult<ParticipantAnswer>).value);
+  }
+
+  /** Publishes (commit) or discards participant `alias`'s share of `tx`: this node's in process. */
+  private async resolve(alias: string, tx: number, decision: string): Promise<void> {
+    const id = String(tx);
+    const { store } = this.options;
+    if (alias === this.options.alias)
+      return decision === 'commit'
+        ? publishPrepared(store, id)
+        : discardPrepared(store, this.streamed, id);
+    const route = decision === 'commit' ? '/internal/publish' : '/internal/discard';
+    await this.peer(alias).json(route, { tx: id });
   }
 
   private async begin(

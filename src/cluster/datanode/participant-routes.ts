@@ -108,6 +108,23 @@ export function rowsOfValue(value: Value): number {
   return value.kind === 'scalar' && typeof value.value === 'bigint' ? Number(value.value) : 0;
 }
 
+/** Publishes this node's prepared write of cluster transaction `tx` (none: nothing to do). */
+export async function publishPrepared(store: Store, tx: string): Promise<void> {
+  await store.publish(tx);
+  crashPoint('datanode.after-publish');
+}
+
+/** Discards this node's share of cluster transaction `tx`, prepared or still streaming. */
+export async function discardPrepared(
+  store: Store,
+  streamed: StreamedPrepares,
+  tx: string,
+): Promise<void> {
+  // A streamed append still waiting for parts stops now, not at its idle timeout.
+  await streamed.abort(tx, `cluster transaction ${tx} was discarded`);
+  await store.discard(tx);
+}
+
 /** Registers the participant routes. */
 export function registerParticipantRoutes(
   app: FastifyInstance,
@@ -182,15 +199,11 @@ export function registerParticipantRoutes(
     return preparedAnswer(store, tx, effects.rowsWritten);
   });
   app.post('/internal/publish', async (request) => {
-    await store.publish(stringField(jsonBody(request), 'tx'));
-    crashPoint('datanode.after-publish');
+    await publishPrepared(store, stringField(jsonBody(request), 'tx'));
     return {};
   });
   app.post('/internal/discard', async (request) => {
-    const tx = stringField(jsonBody(request), 'tx');
-    // A streamed append still waiting for parts stops now, not at its idle timeout.
-    await streamed.abort(tx, `cluster transaction ${tx} was discarded`);
-    await store.discard(tx);
+    await discardPrepared(store, streamed, stringField(jsonBody(request), 'tx'));
     return {};
   });
   app.post('/internal/checksum', async (request) => {
