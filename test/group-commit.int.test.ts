@@ -1,0 +1,100 @@
+// Group commit on a real cluster (1 controller + 2 data nodes as OS processes): many clients
+// send one-row appends at once to one table whose rows fall on both data nodes. Each client
+// is told its own row, every row is there exactly once, appends shared transactions (the
+// data node's counters say fewer transactions than appends), and a client without the
+// privilege is refused whatever appends it would have shared with.
+
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../src/client/index.ts';
+import type { Connection } from '../src/client/index.ts';
+import { isShoalError } from '../src/core/errors.ts';
+import type { Column } from '../src/core/types/column.ts';
+import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
+import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
+import { parseMetrics, sampleValue } from '../src/net/metrics/test-support.ts';
+
+const DB = 'dfs://grouped';
+const CLIENTS = 24;
+const APPENDS_PER_CLIENT = 10;
+/** 2023.01.01 and 2023.01.02 as DATE (days since 1970-01-01): one partition on each node. */
+const DAYS = [19358, 19359];
+
+let cluster: TestCluster;
+let admin: Connection;
+
+function login(user: string, password: string): Promise<Connection> {
+  return connect(cluster.dataNodeUrls[0] as string, { user, password, timeoutMillis: 60_000 });
+}
+
+/** Row `id` as the columns of table t: id, its day, and id / 2 as the value. */
+function row(id: number): Column[] {
+  return [
+    { type: 'INT', data: Int32Array.of(id) },
+    { type: 'DATE', data: Int32Array.of(DAYS[id % 2] as number) },
+    { type: 'DOUBLE', data: Float64Array.of(id / 2) },
+  ];
+}
+
+async function counter(name: string): Promise<number> {
+  const text = await (await request(`${cluster.dataNodeUrls[0]}/metrics`)).body.text();
+  return sampleValue(parseMetrics(text), name, {}) ?? 0;
+}
+
+beforeAll(async () => {
+  cluster = await startTestCluster({ dataNodes: 2 });
+  admin = await login('admin', TEST_ADMIN_PASSWORD);
+  await admin.run(`create database "${DB}" partitioned by VALUE(2023.01.01..2023.01.31)`);
+  await admin.run(`create table "${DB}"."t"(id INT, day DATE, v DOUBLE) partitioned by day`);
+  await admin.run('createUser("reader", "reader-pw-1")');
+  await admin.run(`grant("reader", "DB_READ", "${DB}")`);
+}, 120_000);
+
+afterAll(async () => {
+  await admin?.close().catch(() => undefined);
+  await cluster?.stop();
+}, 60_000);
+
+describe('small appends from many clients at once', () => {
+  it('share transactions, each client told its own rows, every row there once', async () => {
+    const writers = await Promise.all(
+      Array.from({ length: CLIENTS }, () => login('admin', TEST_ADMIN_PASSWORD)),
+    );
+    const readers = await Promise.all(
+      Array.from({ length: 4 }, () => login('reader', 'reader-pw-1')),
+    );
+    const appendsBefore = await counter('shoal_small_appends_total');
+    const transactionsBefore = await counter('shoal_small_append_transactions_total');
+    try {
+      const written = Promise.all(
+        writers.map(async (writer, c) => {
+          const told: number[] = [];
+          for (let i = 0; i < APPENDS_PER_CLIENT; i++)
+            told.push(await writer.append(DB, 't', row(c * APPENDS_PER_CLIENT + i)));
+          return told;
+        }),
+      );
+      const refused = Promise.all(
+        readers.map((reader, r) => reader.append(DB, 't', row(10_000 + r)).catch((e) => e)),
+      );
+      expect((await written).flat()).toEqual(Array(CLIENTS * APPENDS_PER_CLIENT).fill(1));
+      for (const error of await refused)
+        expect(isShoalError(error, 'PERMISSION_DENIED')).toBe(true);
+    } finally {
+      await Promise.all([...writers, ...readers].map((c) => c.close()));
+    }
+    const total = CLIENTS * APPENDS_PER_CLIENT;
+    const ids = await admin.runOne(`exec id from loadTable("${DB}", "t") order by id`);
+    expect(ids.kind === 'vector' && Array.from(ids.column.data as Int32Array)).toEqual(
+      Array.from({ length: total }, (_, id) => id),
+    );
+    const sum = await admin.runOne(`exec sum(v) from loadTable("${DB}", "t")`);
+    expect(sum.kind === 'scalar' && sum.value).toBe((total * (total - 1)) / 4);
+    const appends = (await counter('shoal_small_appends_total')) - appendsBefore;
+    const transactions =
+      (await counter('shoal_small_append_transactions_total')) - transactionsBefore;
+    expect(appends).toBe(total);
+    expect(transactions).toBeGreaterThan(0);
+    expect(transactions).toBeLessThan(total);
+  }, 120_000);
+});
