@@ -2,8 +2,12 @@
 // send one-row appends at once to one table whose rows fall on both data nodes. Each client
 // is told its own row, every row is there exactly once, appends shared transactions (the
 // data node's counters say fewer transactions than appends), and a client without the
-// privilege is refused whatever appends it would have shared with.
+// privilege is refused whatever appends it would have shared with. Then the data nodes'
+// background compaction merges the many small segments those transactions left, content
+// unchanged.
 
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/client/index.ts';
@@ -36,13 +40,36 @@ function row(id: number): Column[] {
   ];
 }
 
-async function counter(name: string): Promise<number> {
-  const text = await (await request(`${cluster.dataNodeUrls[0]}/metrics`)).body.text();
+async function counter(name: string, url = cluster.dataNodeUrls[0] as string): Promise<number> {
+  const text = await (await request(`${url}/metrics`)).body.text();
   return sampleValue(parseMetrics(text), name, {}) ?? 0;
 }
 
+/** Segment files (`*.arrow`) in the stores of both data nodes. */
+async function segmentFiles(): Promise<number> {
+  const counts = await Promise.all(
+    ['dn1', 'dn2'].map(async (alias) => {
+      const entries = await readdir(path.join(cluster.dir, alias), { recursive: true });
+      return entries.filter((name) => name.endsWith('.arrow')).length;
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+async function waitFor(what: string, done: () => Promise<boolean>, millis: number): Promise<void> {
+  const deadline = Date.now() + millis;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${millis} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 beforeAll(async () => {
-  cluster = await startTestCluster({ dataNodes: 2 });
+  // Compaction stays off until the second test, so the first sees the appends' own segments.
+  cluster = await startTestCluster({
+    dataNodes: 2,
+    env: { SHOAL_COMPACTION_INTERVAL_MILLIS: '3600000' },
+  });
   admin = await login('admin', TEST_ADMIN_PASSWORD);
   await admin.run(`create database "${DB}" partitioned by VALUE(2023.01.01..2023.01.31)`);
   await admin.run(`create table "${DB}"."t"(id INT, day DATE, v DOUBLE) partitioned by day`);
@@ -96,5 +123,23 @@ describe('small appends from many clients at once', () => {
     expect(appends).toBe(total);
     expect(transactions).toBeGreaterThan(0);
     expect(transactions).toBeLessThan(total);
+  }, 120_000);
+
+  it('leaves small segments that background compaction merges, content unchanged', async () => {
+    const checksum = async () => admin.runOne(`tableChecksum("${DB}", "t")`);
+    const before = await checksum();
+    const filesBefore = await segmentFiles();
+    // The appends above shared fewer transactions than there were appends, but still many.
+    expect(filesBefore).toBeGreaterThan(8);
+    for (const alias of ['dn1', 'dn2'])
+      await cluster.restart(alias, { env: { SHOAL_COMPACTION_INTERVAL_MILLIS: '200' } });
+    await waitFor('both partitions compacted', async () => (await segmentFiles()) <= 2, 60_000);
+    expect(await checksum()).toEqual(before);
+    const compacted = await Promise.all(
+      cluster.dataNodeUrls.map((url) => counter('shoal_compacted_partitions_total', url)),
+    );
+    expect(compacted).toEqual([1, 1]);
+    const failures = await counter('shoal_compaction_failures_total');
+    expect(failures).toBe(0);
   }, 120_000);
 });

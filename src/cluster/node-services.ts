@@ -24,7 +24,14 @@ import { MasterReplication } from '../replication/master-service.ts';
 import { registerMasterRoutes } from '../replication/master-routes.ts';
 import { controllerReplicationFunctions } from '../replication/replication-functions.ts';
 import { TaskDataFiles } from '../replication/task-data-files.ts';
-import { MAX_COMBINED_APPEND_ROWS, TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
+import {
+  DEFAULT_COMPACTION_INTERVAL_MILLIS,
+  MAX_COMBINED_APPEND_ROWS,
+  TASK_DATA_FRAME_BYTES,
+} from '../core/limits.ts';
+import type { CompactionPass } from '../storage/index.ts';
+import type { Logger } from 'pino';
+import { unreachable } from '../core/assert.ts';
 import { SlaveReplication } from '../replication/slave-service.ts';
 import type { SlaveSettings } from '../replication/slave-service.ts';
 import { slaveFunctions } from '../replication/slave-functions.ts';
@@ -171,6 +178,7 @@ const dataNode: NodeServices['dataNode'] = async (config, context): Promise<Node
     replicationMode: context.cluster.replicationMode,
     replicationMetrics: dataNodeReplicationMetrics(metrics, context.cluster.replicationMode),
     onAppendBatch: appendBatchMetrics(metrics),
+    compaction: compactionOf(metrics, context.logger),
     ...(context.cluster.replicationMode === 'master'
       ? {
           taskData: new TaskDataFiles(
@@ -244,16 +252,65 @@ export const NODE_SERVICES: NodeServices = { controller, dataNode };
  * sets SHOAL_TASK_DATA_FRAME_BYTES (tests that prove streaming use small frames).
  */
 function taskDataFrameBytes(): number {
-  const text = process.env['SHOAL_TASK_DATA_FRAME_BYTES'];
-  if (text === undefined) return TASK_DATA_FRAME_BYTES;
-  const bytes = Number(text);
-  if (!Number.isSafeInteger(bytes) || bytes < 1024) {
+  return integerFromEnv('SHOAL_TASK_DATA_FRAME_BYTES', TASK_DATA_FRAME_BYTES, 1024, 'bytes');
+}
+
+/**
+ * The environment variable `name` as a whole number of at least `min` `unit` (tests set a few
+ * to see in seconds what takes minutes), or `fallback` when it is not set.
+ */
+function integerFromEnv(name: string, fallback: number, min: number, unit: string): number {
+  const text = process.env[name];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) {
     throw new ShoalError(
       'INVALID_CONFIG',
-      `SHOAL_TASK_DATA_FRAME_BYTES=${text} is not a whole number of bytes of at least 1024`,
+      `${name}=${text} is not a whole number of ${unit} of at least ${min}`,
     );
   }
-  return bytes;
+  return value;
+}
+
+/**
+ * A data node's background compaction: every DEFAULT_COMPACTION_INTERVAL_MILLIS (or
+ * SHOAL_COMPACTION_INTERVAL_MILLIS), counted in `metrics` and logged when it merged
+ * something or failed.
+ */
+function compactionOf(
+  metrics: MetricsRegistry,
+  logger: Logger,
+): { readonly intervalMillis: number; readonly onPass: (pass: CompactionPass) => void } {
+  const compacted = metrics.counter(
+    'shoal_compacted_partitions_total',
+    'Partitions whose small or mostly deleted segments background compaction merged.',
+  );
+  const failures = metrics.counter(
+    'shoal_compaction_failures_total',
+    'Background compaction passes that failed (the next pass tries again; see the log).',
+  );
+  const intervalMillis = integerFromEnv(
+    'SHOAL_COMPACTION_INTERVAL_MILLIS',
+    DEFAULT_COMPACTION_INTERVAL_MILLIS,
+    10,
+    'milliseconds',
+  );
+  const onPass = (pass: CompactionPass): void => {
+    switch (pass.kind) {
+      case 'done':
+        if (pass.partitions === 0) return;
+        compacted.inc(pass.partitions);
+        logger.info({ partitions: pass.partitions }, 'compacted small segments');
+        return;
+      case 'failed':
+        failures.inc();
+        logger.error({ err: pass.error }, 'background compaction failed');
+        return;
+      default:
+        unreachable(pass);
+    }
+  };
+  return { intervalMillis, onPass };
 }
 
 /** Counts small client appends and the transactions they shared (group commit). */

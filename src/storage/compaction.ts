@@ -114,18 +114,33 @@ export interface CompactionHandle {
   stop(): Promise<void>;
 }
 
-/** Runs compactAll every `intervalMillis` until stopped; a failed pass is kept, not hidden. */
-export function startCompaction(store: Store, intervalMillis: number): CompactionHandle {
+/** What one pass of background compaction did: partitions compacted, or why it failed. */
+export type CompactionPass =
+  | { readonly kind: 'done'; readonly partitions: number }
+  | { readonly kind: 'failed'; readonly error: Error };
+
+/**
+ * Runs compactAll every `intervalMillis` until stopped; a failed pass is kept (`lastError`)
+ * and told to `onPass` with every other pass, not hidden. The next pass tries again.
+ */
+export function startCompaction(
+  store: Store,
+  intervalMillis: number,
+  onPass: (pass: CompactionPass) => void = () => undefined,
+): CompactionHandle {
   let lastError: Error | undefined;
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(async () => {
+      let pass: CompactionPass;
       try {
-        await compactAll(store);
+        pass = { kind: 'done', partitions: await compactAll(store) };
         lastError = undefined;
       } catch (error) {
-        lastError = error as Error;
+        lastError = error instanceof Error ? error : new Error(String(error));
+        pass = { kind: 'failed', error: lastError };
       }
+      onPass(pass);
     });
   }, intervalMillis);
   timer.unref();

@@ -51,6 +51,6 @@ export { upsert } from './upsert-op.ts';
 export { deleteRows, updateRows } from './row-change-ops.ts';
 export { truncate, dropPartition } from './partition-ops.ts';
 export { compactAll, compactPartition, startCompaction } from './compaction.ts';
-export type { CompactionHandle } from './compaction.ts';
+export type { CompactionHandle, CompactionPass } from './compaction.ts';
 export { conformColumns, planRows, splitByPartition } from './write-rows.ts';
 export type { PartitionRows, PlannedRows } from './write-rows.ts';

@@ -18,7 +18,8 @@ import path from 'node:path';
 import { isShoalError } from '../../core/errors.ts';
 import { defaultRegistry } from '../../query/functions/default-registry.ts';
 import type { FunctionRegistry } from '../../query/functions/registry.ts';
-import { Store } from '../../storage/index.ts';
+import { startCompaction, Store } from '../../storage/index.ts';
+import type { CompactionHandle, CompactionPass } from '../../storage/index.ts';
 import { retainFreedMemory } from '../../net/index.ts';
 import { PeerClient } from '../internal-peer.ts';
 import type { PeerAddress } from '../internal-peer.ts';
@@ -53,6 +54,14 @@ export interface DataNodeOptions {
   readonly replicationMetrics?: DataNodeReplicationMetrics;
   /** Told of each committed transaction of small client appends, with how many it held. */
   readonly onAppendBatch?: (appends: number) => void;
+  /**
+   * How often the store's small segments (many small appends) and mostly deleted ones are
+   * merged in the background; `onPass` is told what each pass did or why it failed.
+   */
+  readonly compaction?: {
+    readonly intervalMillis: number;
+    readonly onPass: (pass: CompactionPass) => void;
+  };
 }
 
 /** Commands a coordinator runs itself (their appends go through the cluster). */
@@ -82,6 +91,8 @@ export class DataNode {
   private readonly board: ExecutionBoard;
   private timer: NodeJS.Timeout | undefined;
   private recovering: Promise<void> = Promise.resolve();
+  private readonly compactionOptions: DataNodeOptions['compaction'];
+  private compaction: CompactionHandle | undefined;
 
   private constructor(options: DataNodeOptions, store: Store) {
     this.alias = options.alias;
@@ -90,6 +101,7 @@ export class DataNode {
     this.taskData = options.taskData;
     this.slaveExecution = options.slaveExecution;
     this.replicationMetrics = options.replicationMetrics;
+    this.compactionOptions = options.compaction;
     this.board = new ExecutionBoard(options.slaveExecution?.workerNum ?? 1);
     const client = (peer: PeerAddress): PeerClient =>
       new PeerClient(peer, options.alias, options.secret, options.requestTimeoutMillis);
@@ -169,13 +181,20 @@ export class DataNode {
     return last;
   }
 
-  /** Starts resolving prepared transactions now and then every interval. */
+  /**
+   * Starts resolving prepared transactions now and then every interval, and the background
+   * compaction when the options ask for it.
+   */
   start(): void {
     const tick = (): void => {
       this.recovering = this.resolvePrepared();
       this.timer = setTimeout(() => void this.recovering.then(tick), this.recoveryIntervalMillis);
     };
     tick();
+    const compaction = this.compactionOptions;
+    if (compaction !== undefined) {
+      this.compaction = startCompaction(this.store, compaction.intervalMillis, compaction.onPass);
+    }
   }
 
   /**
@@ -212,6 +231,7 @@ export class DataNode {
 
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.compaction?.stop();
     await this.recovering;
     await Promise.all([this.controller.close(), ...[...this.peers.values()].map((p) => p.close())]);
     await this.store.close();
