@@ -5,11 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { columnsFromRows, tempStore } from './test-support.ts';
 import {
   append,
+  compactAll,
   createDatabase,
   createPartitionedTable,
   formatChecksum,
   startCompaction,
 } from './index.ts';
+import { partitionLock } from './lock-names.ts';
 import type { Store } from './store.ts';
 
 const DB = 'dfs://compact';
@@ -67,5 +69,27 @@ describe('background compaction', () => {
     const now = store.snapshot();
     expect(formatChecksum((await now.checksum(DB, 't')).table)).toBe(before);
     now.release();
+  });
+
+  it('skips a partition a write holds, without waiting, and merges it in a later pass', async () => {
+    const handle = await tempStore();
+    cleanup = handle.cleanup;
+    const store = handle.store;
+    await createDatabase(store, DB, { kind: 'RANGE', type: 'INT', boundaries: [0, 100] });
+    await createPartitionedTable(store, DB, 't', [{ name: 'k', type: 'INT' }], ['k']);
+    for (let i = 0; i < 5; i++) await append(store, DB, 't', columnsFromRows(['INT'], [[i]]));
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const holder = store.write('holder', [partitionLock(DB, 't', '0_100')], async () => {
+      await gate;
+      return { kind: 'APPEND', db: DB, table: 't', rowsWritten: 0, changes: [] };
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // the holder has its lock
+    expect(await compactAll(store)).toBe(0);
+    expect(segmentCount(store)).toBe(5);
+    open();
+    await holder;
+    expect(await compactAll(store)).toBe(1);
+    expect(segmentCount(store)).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import {
   COMPACTION_MIN_SMALL_SEGMENTS,
   COMPACTION_SMALL_SEGMENT_ROWS,
 } from '../core/limits.ts';
+import { isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
 import { concatColumns } from '../core/types/column-ops.ts';
 import type { PartitionState, SegmentState } from './catalog.ts';
@@ -83,7 +84,8 @@ export async function compactPartition(
 
 /**
  * One pass over every partition of every table; returns how many were compacted. A partition
- * a prepared write keeps locked is skipped (its decision may take a while), not waited for.
+ * a write holds or waits for (a prepared one's decision may take a while) is skipped, not
+ * waited for: the next pass takes it.
  */
 export async function compactAll(store: Store): Promise<number> {
   const snapshot = store.snapshot();
@@ -103,7 +105,13 @@ export async function compactAll(store: Store): Promise<number> {
   }
   let count = 0;
   for (const [db, table, key] of candidates) {
-    if ((await compactPartition(store, db, table, key)) !== undefined) count++;
+    if (store.wouldWait(compactionLocks(db, table, key))) continue;
+    try {
+      if ((await compactPartition(store, db, table, key)) !== undefined) count++;
+    } catch (error) {
+      // A writer took the partition first after all: busy is not a failure of compaction.
+      if (!isShoalError(error, 'LOCK_TIMEOUT')) throw error;
+    }
   }
   return count;
 }

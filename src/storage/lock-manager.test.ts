@@ -67,4 +67,21 @@ describe('LockManager', () => {
     (await locks.acquire([{ resource: 'a', mode: 'exclusive' }], 'a-only'))();
     held();
   });
+
+  it('says whether an acquisition would wait: conflicting holders or queued writers', async () => {
+    const locks = new LockManager(1000);
+    const shared = [{ resource: 'r', mode: 'shared' as const }];
+    const exclusive = [{ resource: 'r', mode: 'exclusive' as const }];
+    expect(locks.wouldWait(exclusive)).toBe(false);
+    const reader = await locks.acquire(shared, 'reader');
+    expect(locks.wouldWait(shared)).toBe(false);
+    expect(locks.wouldWait(exclusive)).toBe(true);
+    const writer = locks.acquire(exclusive, 'writer');
+    // A reader now queues behind the waiting writer (first come, first served).
+    expect(locks.wouldWait(shared)).toBe(true);
+    reader();
+    (await writer)();
+    expect(locks.wouldWait(exclusive)).toBe(false);
+    expect(locks.wouldWait([{ resource: 'other', mode: 'exclusive' }])).toBe(false);
+  });
 });

@@ -63,6 +63,18 @@ export class LockManager {
     };
   }
 
+  /**
+   * Whether acquire(requests) would wait now: one of the resources is held in a mode that
+   * conflicts, or has writers queued for it (background work skips such resources).
+   */
+  wouldWait(requests: readonly LockRequest[]): boolean {
+    return requests.some(({ resource, mode }) => {
+      const state = this.locks.get(resource);
+      if (state === undefined) return false;
+      return state.waiters.length > 0 || mode === 'exclusive' || state.mode === 'exclusive';
+    });
+  }
+
   private take(resource: string, mode: LockMode, ticket: number, owner: string): Promise<void> {
     const state = this.locks.get(resource);
     if (state === undefined) {

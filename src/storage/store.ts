@@ -330,6 +330,11 @@ export class Store implements Writer {
     return this.transactions.blocks(locks);
   }
 
+  /** Whether taking `locks` would wait now, for whatever write holds or awaits them. */
+  wouldWait(locks: readonly LockRequest[]): boolean {
+    return this.locks.wouldWait(locks);
+  }
+
   /** Closes the store; in-flight writes fail with STORE_CLOSED before their commit. */
   async close(): Promise<void> {
     if (this.closed) return;
