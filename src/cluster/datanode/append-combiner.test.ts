@@ -5,10 +5,13 @@ import type { Column } from '../../core/types/column.ts';
 import type { PlannedRows } from '../../storage/index.ts';
 import { AppendCombiner } from './append-combiner.ts';
 
-/** A plan of one INT column holding `values` (the combiner reads only its columns). */
-function planOf(values: readonly number[]): PlannedRows {
+/** The table definition plans are made against, unless a test says another. */
+const TABLE_META = { name: 't' };
+
+/** A plan of one INT column holding `values` (the combiner reads its columns and table). */
+function planOf(values: readonly number[], table: object = TABLE_META): PlannedRows {
   const columns: Column[] = [{ type: 'INT', data: Int32Array.from(values) }];
-  return { columns, parts: [] } as unknown as PlannedRows;
+  return { columns, parts: [], table } as unknown as PlannedRows;
 }
 
 function valuesOf(plan: PlannedRows): number[] {
@@ -107,5 +110,22 @@ describe('AppendCombiner', () => {
     await committer.finishOne();
     await committer.finishOne();
     expect((await Promise.all(accepted)).length).toBe(MAX_WAITING_APPENDS + 1);
+  });
+
+  it('does not join appends planned against different definitions of the table', async () => {
+    const committer = new HeldCommitter();
+    const combiner = new AppendCombiner('dn1', committer);
+    const altered = { name: 't' }; // the table's entry after a DDL: another object
+    const first = combiner.append('dfs://db', 't', planOf([1]));
+    const older = combiner.append('dfs://db', 't', planOf([2]));
+    const newer = [
+      combiner.append('dfs://db', 't', planOf([3], altered)),
+      combiner.append('dfs://db', 't', planOf([4], altered)),
+    ];
+    await committer.finishOne();
+    await committer.finishOne();
+    await committer.finishOne();
+    expect(await Promise.all([first, older, ...newer])).toEqual([1, 1, 1, 1]);
+    expect(committer.commits).toEqual([[1], [2], [3, 4]]);
   });
 });

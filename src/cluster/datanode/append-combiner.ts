@@ -96,7 +96,9 @@ export class AppendCombiner {
   ): Promise<void> {
     let batch: readonly WaitingAppend[] | null = first;
     while (batch !== null) {
-      await this.run(db, table, batch);
+      // Rows checked against different definitions of the table (a DDL came between them)
+      // are not joined: each definition's appends go in a transaction of their own.
+      for (const sameSchema of bySchema(batch)) await this.run(db, table, sameSchema);
       batch = batches.finished();
     }
     this.tables.delete(key);
@@ -117,6 +119,19 @@ export class AppendCombiner {
     this.committer.committed(batch.length);
     for (const waiting of batch) waiting.resolve(waiting.rows);
   }
+}
+
+/** The batch cut into runs of consecutive appends planned against one table definition. */
+function bySchema(batch: readonly WaitingAppend[]): WaitingAppend[][] {
+  const runs: WaitingAppend[][] = [];
+  for (const waiting of batch) {
+    const last = runs.at(-1);
+    // Catalog entries are replaced, never changed: the same object is the same definition.
+    if (last !== undefined && (last[0] as WaitingAppend).plan.table === waiting.plan.table)
+      last.push(waiting);
+    else runs.push([waiting]);
+  }
+  return runs;
 }
 
 /** The rows of several appends of one table (conformed to its schema) as one set of columns. */
