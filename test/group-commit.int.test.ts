@@ -4,7 +4,8 @@
 // data node's counters say fewer transactions than appends), and a client without the
 // privilege is refused whatever appends it would have shared with. Then the data nodes'
 // background compaction merges the many small segments those transactions left, content
-// unchanged.
+// unchanged. Last, a participant is killed while shared transactions prepare: every append
+// is wholly there or wholly absent afterwards, as its client was told.
 
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -141,5 +142,68 @@ describe('small appends from many clients at once', () => {
     expect(compacted).toEqual([1, 1]);
     const failures = await counter('shoal_compaction_failures_total');
     expect(failures).toBe(0);
+  }, 120_000);
+
+  it('keeps every append of shared transactions whole when a participant is killed', async () => {
+    await admin.run(
+      `create table "${DB}"."crashed"(id INT, day DATE, v DOUBLE) partitioned by day`,
+    );
+    // Append `id` is two rows, one in each day's partition: one on each data node.
+    const pair = (id: number): Column[] => [
+      { type: 'INT', data: Int32Array.of(id, id) },
+      { type: 'DATE', data: Int32Array.from(DAYS) },
+      { type: 'DOUBLE', data: Float64Array.of(id, id) },
+    ];
+    const writers = await Promise.all(
+      Array.from({ length: 8 }, () => login('admin', TEST_ADMIN_PASSWORD)),
+    );
+    const told = new Map<number, 'committed' | 'aborted' | 'unknown'>();
+    const wave = (first: number) =>
+      Promise.all(
+        writers.map(async (writer, c) => {
+          const id = first + c;
+          const outcome = await writer.append(DB, 'crashed', pair(id)).then(
+            () => 'committed' as const,
+            (error: unknown) =>
+              isShoalError(error, 'TRANSACTION_ABORTED') ? 'aborted' : 'unknown',
+          );
+          told.set(id, outcome);
+        }),
+      );
+    try {
+      await wave(0);
+      // dn2 dies right after it durably prepares its share of the next transaction it is in.
+      await cluster.restart('dn2', { env: { SHOAL_CRASH_AT: 'datanode.after-prepare' } });
+      await wave(100);
+      await cluster.restart('dn2', { env: {} });
+      await wave(200);
+    } finally {
+      await Promise.all(writers.map((w) => w.close().catch(() => undefined)));
+    }
+    const outcomes = [...told.values()];
+    expect(outcomes.filter((t) => t === 'committed').length).toBeGreaterThanOrEqual(16);
+    expect(outcomes.filter((t) => t !== 'committed').length).toBeGreaterThan(0);
+    const countOf = async (id: number): Promise<number> => {
+      const value = await admin.runOne(
+        `exec count(*) from loadTable("${DB}", "crashed") where id = ${id}`,
+      );
+      return value.kind === 'scalar' ? Number(value.value) : -1;
+    };
+    // dn2 asks the controller about its prepared writes when it starts; until it has, a
+    // committed append could show one row of two.
+    await waitFor(
+      'every append whole',
+      async () => {
+        const counts = await Promise.all([...told.keys()].map(countOf)).catch(() => null);
+        return counts !== null && counts.every((n) => n === 0 || n === 2);
+      },
+      60_000,
+    );
+    for (const [id, outcome] of told) {
+      const rows = await countOf(id);
+      if (outcome === 'committed') expect(rows).toBe(2);
+      else if (outcome === 'aborted') expect(rows).toBe(0);
+      else expect([0, 2]).toContain(rows);
+    }
   }, 120_000);
 });
