@@ -87,7 +87,7 @@ export const MAX_TASK_DATA_FRAME_BYTES = 256 << 20;
 
 /**
  * Rows of an append a data node may combine with other appends to the same table into one
- * transaction (group commit): larger appends pay for their own transaction anyway.
+ * transaction (group commit): larger appends amortise their own transaction.
  */
 export const MAX_COMBINED_APPEND_ROWS = 65_536;
 

@@ -3,7 +3,7 @@
 // partition order), then HAVING, DISTINCT, ORDER BY and LIMIT over the result.
 
 import type { Column } from '../core/types/column.ts';
-import { concatColumns } from '../core/types/column-ops.ts';
+import { concatColumnSets } from '../core/types/column-ops.ts';
 import { mergePartials, PartialAggregator } from './aggregate/index.ts';
 import type { SelectStatement, TableRef } from './ast.ts';
 import { evaluate } from './evaluate.ts';
@@ -99,11 +99,9 @@ function mergeRows(
   context: StatementContext,
 ): RowSet {
   const types = rowTypes(plan, source, context);
-  const columns = types.map((type, i) =>
-    concatColumns(
-      type,
-      fragments.flatMap((f) => (f.kind === 'rows' ? [f.columns[i] as Column] : [])),
-    ),
+  const columns = concatColumnSets(
+    types,
+    fragments.flatMap((f) => (f.kind === 'rows' ? [f.columns] : [])),
   );
   const names = plan.outputs.map((o) => o.name);
   return {

@@ -3,7 +3,7 @@
 // the storage transaction, with partitions pruned from WHERE).
 
 import type { Column } from '../core/types/column.ts';
-import { concatColumns, nullColumn } from '../core/types/column-ops.ts';
+import { concatColumnSets, nullColumn } from '../core/types/column-ops.ts';
 import * as storage from '../storage/index.ts';
 import type { ColumnMeta, RowBatch, TableMeta } from '../storage/index.ts';
 import type { Expression, Statement, TableRef } from './ast.ts';
@@ -58,11 +58,9 @@ export async function runInsert(statement: Insert, context: StatementContext): P
     );
     return fullRow(meta, targets, columns, rows, statement.position);
   });
-  const columns = meta.columns.map((c, i) =>
-    concatColumns(
-      c.type,
-      rowParts.map((part) => part[i] as Column),
-    ),
+  const columns = concatColumnSets(
+    meta.columns.map((c) => c.type),
+    rowParts,
   );
   try {
     const rows = await context.append(source.database, source.name, columns);

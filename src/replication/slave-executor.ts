@@ -24,7 +24,7 @@ import { isRowChange } from '../storage/row-delta.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
 import type { TaskPart } from './master-log.ts';
 import type { Column } from '../core/types/column.ts';
-import { concatColumns } from '../core/types/column-ops.ts';
+import { concatColumnSets } from '../core/types/column-ops.ts';
 import { TASK_DATA_PATH } from './task-data-routes.ts';
 import type { DataNodeReplicationMetrics } from './replication-metrics.ts';
 
@@ -213,11 +213,9 @@ function joinDeltas(deltas: readonly RowDelta[]): RowDelta {
   const first = deltas[0];
   if (first === undefined) return { removed: [], added: [] };
   const join = (side: 'removed' | 'added'): Column[] =>
-    first[side].map((c, i) =>
-      concatColumns(
-        c.type,
-        deltas.map((d) => d[side][i] as Column),
-      ),
+    concatColumnSets(
+      first[side].map((c) => c.type),
+      deltas.map((d) => d[side]),
     );
   return { removed: join('removed'), added: join('added') };
 }

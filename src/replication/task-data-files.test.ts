@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
 import { TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
-import { concatColumns } from '../core/types/column-ops.ts';
+import { concatColumnSets } from '../core/types/column-ops.ts';
 import {
   checkedTaskData,
   TaskDataCheck,
@@ -26,12 +26,9 @@ async function taskDataColumns(bytes: Uint8Array): Promise<Column[]> {
   for await (const columns of taskDataChunks(chunked(bytes, bytes.length || 1))) {
     frames.push(columns);
   }
-  const first = frames[0] ?? [];
-  return first.map((column, i) =>
-    concatColumns(
-      column.type,
-      frames.map((f) => f[i] as Column),
-    ),
+  return concatColumnSets(
+    (frames[0] ?? []).map((column) => column.type),
+    frames,
   );
 }
 

@@ -3,7 +3,7 @@
 // chunk whatever the size of the whole write (SPEC §8.7).
 
 import { ShoalError } from '../core/errors.ts';
-import { columnLength } from '../core/types/column.ts';
+import { rowsOfColumns } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
 import type { AddedSegment, CatalogChange, CommitEffects } from './commit-effects.ts';
 import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
@@ -64,7 +64,7 @@ export async function appendStream(
             ...change.segments,
           ]);
         }
-        rowsWritten += plan.columns[0] === undefined ? 0 : columnLength(plan.columns[0]);
+        rowsWritten += rowsOfColumns(plan.columns);
       }
       const changes: CatalogChange[] = [...segments].map(([partition, added]) => ({
         kind: 'add-segments',

@@ -10,7 +10,7 @@ import {
 } from '../core/limits.ts';
 import { isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
-import { concatColumns } from '../core/types/column-ops.ts';
+import { concatColumnSets } from '../core/types/column-ops.ts';
 import type { PartitionState, SegmentState } from './catalog.ts';
 import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import type { LockRequest } from './lock-manager.ts';
@@ -64,11 +64,9 @@ export async function compactPartition(
       });
       changes.push({ kind: 'remove-segments', db, table, partition: key, segmentIds: [...ids] });
       if (parts.length > 0) {
-        const merged = tableState.meta.columns.map((meta, i) =>
-          concatColumns(
-            meta.type,
-            parts.map((p) => p[i] as Column),
-          ),
+        const merged = concatColumnSets(
+          tableState.meta.columns.map((meta) => meta.type),
+          parts,
         );
         changes.push(
           ...(await writePartitionRows(context, dbState, tableState, merged, [

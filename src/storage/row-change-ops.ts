@@ -6,7 +6,7 @@ import { assert } from '../core/assert.ts';
 import { ShoalError } from '../core/errors.ts';
 import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
-import { concatColumns, takeRows } from '../core/types/column-ops.ts';
+import { concatColumnSets, takeRows } from '../core/types/column-ops.ts';
 import type { CatalogChange, CommitEffects } from './commit-effects.ts';
 import type { LockRequest } from './lock-manager.ts';
 import { databaseLock, partitionLock, tableLock } from './lock-names.ts';
@@ -104,11 +104,9 @@ async function changeRows(
       },
     );
     for (const [key, parts] of updated) {
-      const columns = tableState.meta.columns.map((meta, i) =>
-        concatColumns(
-          meta.type,
-          parts.map((p) => p[i] as Column),
-        ),
+      const columns = concatColumnSets(
+        tableState.meta.columns.map((meta) => meta.type),
+        parts,
       );
       changes.push(
         ...(await writePartitionRows(context, dbState, tableState, columns, [

@@ -7,7 +7,7 @@
 
 import { ShoalError } from '../core/errors.ts';
 import type { OperationType } from '../core/operation-type.ts';
-import { concatColumns, takeRows } from '../core/types/column-ops.ts';
+import { concatColumnSets, takeRows } from '../core/types/column-ops.ts';
 import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
 import type { CatalogChange, CommitEffects } from './commit-effects.ts';
@@ -68,11 +68,9 @@ export async function preparedRowDelta(store: Store, tx: string): Promise<RowDel
 }
 
 function joinRows(table: TableState, parts: readonly Column[][]): Column[] {
-  return table.meta.columns.map((meta, i) =>
-    concatColumns(
-      meta.type,
-      parts.map((p) => p[i] as Column),
-    ),
+  return concatColumnSets(
+    table.meta.columns.map((meta) => meta.type),
+    parts,
   );
 }
 

@@ -8,9 +8,9 @@ import { assert } from '../../core/assert.ts';
 import { AppendBatches } from '../../core/cluster/append-batches.ts';
 import { ShoalError } from '../../core/errors.ts';
 import { MAX_COMBINED_BATCH_ROWS, MAX_WAITING_APPENDS } from '../../core/limits.ts';
-import { columnLength } from '../../core/types/column.ts';
+import { rowsOfColumns } from '../../core/types/column.ts';
 import type { Column } from '../../core/types/column.ts';
-import { concatColumns } from '../../core/types/column-ops.ts';
+import { concatColumnSets } from '../../core/types/column-ops.ts';
 import type { PlannedRows } from '../../storage/index.ts';
 
 /** How the coordinator commits a batch, and plans the rows of several appends joined. */
@@ -62,7 +62,7 @@ export class AppendCombiner {
       });
       this.tables.set(key, batches);
     }
-    const rows = plan.columns[0] === undefined ? 0 : columnLength(plan.columns[0]);
+    const rows = rowsOfColumns(plan.columns);
     const own = batches;
     return new Promise<number>((resolve, reject) => {
       const arrival = own.arrive({ plan, rows, resolve, reject });
@@ -110,7 +110,7 @@ export class AppendCombiner {
       const plan =
         only !== undefined
           ? only.plan
-          : this.committer.replan(db, table, joined(batch.map((waiting) => waiting.plan.columns)));
+          : this.committer.replan(db, table, joined(batch.map((waiting) => waiting.plan)));
       await this.committer.commit(db, table, plan);
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
@@ -134,14 +134,12 @@ function bySchema(batch: readonly WaitingAppend[]): WaitingAppend[][] {
   return runs;
 }
 
-/** The rows of several appends of one table (conformed to its schema) as one set of columns. */
-function joined(appends: readonly (readonly Column[])[]): Column[] {
-  const first = appends[0];
+/** The rows of several appends of one table definition as one set of columns. */
+function joined(plans: readonly PlannedRows[]): Column[] {
+  const first = plans[0];
   assert(first !== undefined, 'a batch has an append');
-  return first.map((column, i) =>
-    concatColumns(
-      column.type,
-      appends.map((columns) => columns[i] as Column),
-    ),
+  return concatColumnSets(
+    first.columns.map((column) => column.type),
+    plans.map((plan) => plan.columns),
   );
 }

@@ -5,8 +5,9 @@
 
 import { assert } from '../../core/assert.ts';
 import { ShoalError, isShoalError } from '../../core/errors.ts';
+import { rowsOfColumns } from '../../core/types/column.ts';
 import type { Column } from '../../core/types/column.ts';
-import { takeRows, concatColumns } from '../../core/types/column-ops.ts';
+import { concatColumnSets, takeRows } from '../../core/types/column-ops.ts';
 import { columnsToFrame, concatBytes, encodeFrame } from '../../net/index.ts';
 import type { SelectStatement, Statement } from '../../query/ast.ts';
 import type { FunctionRegistry } from '../../query/functions/registry.ts';
@@ -194,7 +195,7 @@ export class ClusterCoordinator {
     upsertKeys?: readonly string[],
   ): Promise<number> {
     const plan = await this.checkedPlan(user, db, table, columns, replicationTaskId !== null);
-    const rows = plan.columns[0] === undefined ? 0 : rowsOf(plan.columns[0]);
+    const rows = rowsOfColumns(plan.columns);
     const combinable =
       replicationTaskId === null &&
       upsertKeys === undefined &&
@@ -249,7 +250,7 @@ export class ClusterCoordinator {
       const answer = await this.peer(owner).binary('/internal/prepare-append', encodeFrame(frame));
       return { alias: owner, ...(JSON.parse(new TextDecoder().decode(answer)) as PreparedAnswer) };
     });
-    const rows = plan.columns[0] === undefined ? 0 : rowsOf(plan.columns[0]);
+    const rows = rowsOfColumns(plan.columns);
     await this.complete(
       begun.tx,
       begun.participants,
@@ -340,7 +341,7 @@ export class ClusterCoordinator {
             `the task data of ${target.db}/${target.table} has rows in partition ${outside.key}, which its task does not list`,
           );
         }
-        rows += plan.columns[0] === undefined ? 0 : rowsOf(plan.columns[0]);
+        rows += rowsOfColumns(plan.columns);
         await inFlight;
         hold(-inFlightBytes);
         inFlightBytes = bytes;
@@ -453,11 +454,9 @@ export class ClusterCoordinator {
     place(added, 'added');
     const template = delta.removed.length > 0 ? delta.removed : delta.added;
     const join = (parts: Column[][]): Column[] =>
-      template.map((c, i) =>
-        concatColumns(
-          c.type,
-          parts.map((p) => p[i] as Column),
-        ),
+      concatColumnSets(
+        template.map((c) => c.type),
+        parts,
       );
     const prepares = [...byOwner].map(async ([owner, sides]) => {
       const frame = encodeDeltaFrame(
@@ -703,10 +702,6 @@ function taskPartsOf(
       ? [{ alias: s.value.alias, ...s.value.data }]
       : [],
   );
-}
-
-function rowsOf(column: Column): number {
-  return column.type === 'SYMBOL' ? column.data.codes.length : column.data.length;
 }
 
 function reasonOf(error: unknown): string {

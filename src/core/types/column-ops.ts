@@ -67,7 +67,7 @@ export function encodeSymbols(values: readonly string[]): SymbolData {
 /**
  * `column` with its SYMBOL dictionary cut to the symbols its rows use when it has more entries
  * than rows (a few rows taken from a large column keep its whole dictionary, which every
- * encoding, transfer and merge would then carry); any other column as it is.
+ * encoding, transfer and merge would then carry); other columns unchanged.
  */
 export function compactSymbols(column: Column): Column {
   if (column.type !== 'SYMBOL' || column.data.dictionary.length <= column.data.codes.length)
@@ -135,6 +135,22 @@ function gather<T extends NumericArray>(source: T, indices: Int32Array | Uint32A
   const out = new ctor(indices.length);
   for (let i = 0; i < indices.length; i++) out[i] = source[indices[i] as number] as never;
   return out;
+}
+
+/**
+ * Sets of columns of one shape (column i of each set is of `types[i]`: the rows of several
+ * writes, fragments or deltas) joined column by column into one set.
+ */
+export function concatColumnSets(
+  types: readonly ColumnType[],
+  sets: readonly (readonly Column[])[],
+): Column[] {
+  return types.map((type, i) =>
+    concatColumns(
+      type,
+      sets.map((set) => set[i] as Column),
+    ),
+  );
 }
 
 /** Concatenates columns of one type; SYMBOL dictionaries are merged. */

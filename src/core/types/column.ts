@@ -32,6 +32,11 @@ export function columnLength(column: Column): number {
   return column.type === 'SYMBOL' ? column.data.codes.length : column.data.length;
 }
 
+/** The rows of a set of equal-length columns (0 for no columns). */
+export function rowsOfColumns(columns: readonly Column[]): number {
+  return columns[0] === undefined ? 0 : columnLength(columns[0]);
+}
+
 /** A named column of a table or a write. */
 export interface NamedColumn {
   readonly name: string;
