@@ -6,6 +6,7 @@
 
 import { assert } from '../../core/assert.ts';
 import { AppendBatches } from '../../core/cluster/append-batches.ts';
+import type { BatchedAppend } from '../../core/cluster/append-batches.ts';
 import { ShoalError } from '../../core/errors.ts';
 import { MAX_COMBINED_BATCH_ROWS, MAX_WAITING_APPENDS } from '../../core/limits.ts';
 import { rowsOfColumns } from '../../core/types/column.ts';
@@ -23,9 +24,8 @@ export interface AppendCommitter {
   committed(appends: number): void;
 }
 
-interface WaitingAppend {
+interface WaitingAppend extends BatchedAppend {
   readonly plan: PlannedRows;
-  readonly rows: number;
   readonly resolve: (rows: number) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -65,7 +65,8 @@ export class AppendCombiner {
     const rows = rowsOfColumns(plan.columns);
     const own = batches;
     return new Promise<number>((resolve, reject) => {
-      const arrival = own.arrive({ plan, rows, resolve, reject });
+      // Catalog entries are replaced, never changed: the same object is the same definition.
+      const arrival = own.arrive({ plan, rows, definition: plan.table, resolve, reject });
       switch (arrival.kind) {
         case 'start':
           void this.drain(key, db, table, own, arrival.batch);
@@ -96,11 +97,10 @@ export class AppendCombiner {
   ): Promise<void> {
     let batch: readonly WaitingAppend[] | null = first;
     while (batch !== null) {
-      // Rows checked against different definitions of the table (a DDL came between them)
-      // are not joined: each definition's appends go in a transaction of their own.
-      for (const sameSchema of bySchema(batch)) await this.run(db, table, sameSchema);
+      await this.run(db, table, batch);
       batch = batches.finished();
     }
+    assert(batches.idle, 'a table is forgotten only when nothing of it runs or waits');
     this.tables.delete(key);
   }
 
@@ -119,19 +119,6 @@ export class AppendCombiner {
     this.committer.committed(batch.length);
     for (const waiting of batch) waiting.resolve(waiting.rows);
   }
-}
-
-/** The batch cut into runs of consecutive appends planned against one table definition. */
-function bySchema(batch: readonly WaitingAppend[]): WaitingAppend[][] {
-  const runs: WaitingAppend[][] = [];
-  for (const waiting of batch) {
-    const last = runs.at(-1);
-    // Catalog entries are replaced, never changed: the same object is the same definition.
-    if (last !== undefined && (last[0] as WaitingAppend).plan.table === waiting.plan.table)
-      last.push(waiting);
-    else runs.push([waiting]);
-  }
-  return runs;
 }
 
 /** The rows of several appends of one table definition as one set of columns. */

@@ -5,9 +5,10 @@ import { AppendBatches } from './append-batches.ts';
 interface Item {
   readonly id: number;
   readonly rows: number;
+  readonly definition: string;
 }
 
-const item = (id: number, rows: number): Item => ({ id, rows });
+const item = (id: number, rows: number, definition = 'v1'): Item => ({ id, rows, definition });
 
 describe('AppendBatches', () => {
   it('starts a lone append at once, alone', () => {
@@ -96,5 +97,18 @@ describe('AppendBatches', () => {
         },
       ),
     );
+  });
+
+  it('joins only appends of one definition: a DDL between two appends parts them', () => {
+    const batches = new AppendBatches<Item>({ maxBatchRows: 100, maxWaiting: 10 });
+    batches.arrive(item(1, 1));
+    batches.arrive(item(2, 1));
+    batches.arrive(item(3, 1, 'v2'));
+    batches.arrive(item(4, 1, 'v2'));
+    batches.arrive(item(5, 1));
+    expect(batches.finished()?.map((i) => i.id)).toEqual([2]);
+    expect(batches.finished()?.map((i) => i.id)).toEqual([3, 4]);
+    expect(batches.finished()?.map((i) => i.id)).toEqual([5]);
+    expect(batches.finished()).toBeNull();
   });
 });

@@ -20,13 +20,23 @@ export type AppendArrival<T> =
   | { readonly kind: 'wait' }
   | { readonly kind: 'refuse'; readonly waiting: number };
 
+/** An append as AppendBatches sees it. */
+export interface BatchedAppend {
+  readonly rows: number;
+  /**
+   * What its rows were checked against (the table's definition): appends are joined only
+   * while it is the same, so a DDL between two appends puts them in different batches.
+   */
+  readonly definition: unknown;
+}
+
 /**
  * The appends of one table on one coordinator: at most one transaction (batch) runs; the
  * appends that arrive meanwhile wait in order and leave as the next batches, each within
- * `maxBatchRows` (an append is never split). Pure: the caller runs the batches it is given
- * and reports their end.
+ * `maxBatchRows` (an append is never split) and of one definition. Pure: the caller runs the
+ * batches it is given and reports their end.
  */
-export class AppendBatches<T extends { readonly rows: number }> {
+export class AppendBatches<T extends BatchedAppend> {
   private readonly limits: AppendBatchLimits;
   private waiting: T[] = [];
   private running = false;
@@ -61,10 +71,12 @@ export class AppendBatches<T extends { readonly rows: number }> {
       this.running = false;
       return null;
     }
+    const definition = (this.waiting[0] as T).definition;
     let rows = 0;
     let count = 0;
     for (const item of this.waiting) {
       if (count > 0 && rows + item.rows > this.limits.maxBatchRows) break;
+      if (item.definition !== definition) break;
       rows += item.rows;
       count += 1;
     }
