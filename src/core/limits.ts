@@ -66,6 +66,15 @@ export const CONSISTENCY_CHECK_TIMEOUT_MILLIS = 60_000;
 /** Largest static file the dashboard serves (uPlot is ~50 KB): read whole into memory at start. */
 export const MAX_DASHBOARD_ASSET_BYTES = 1 << 20;
 
+/**
+ * Most tasks a slave applies as one transaction (a batch of appends to one table): few
+ * enough that a batch's retry or its fetches (one per task) stay short.
+ */
+export const MAX_SLAVE_BATCH_TASKS = 256;
+
+/** Most rows in a slave's batch; a task heavier than this runs alone. */
+export const MAX_SLAVE_BATCH_ROWS = 2_000_000;
+
 /** Tasks a slave holds pulled but unfinished: with MAX_SLAVE_FINISHED_TASKS, its task memory. */
 export const MAX_SLAVE_UNFINISHED_TASKS = 20_000;
 

@@ -130,14 +130,14 @@ describe('slave controller and data node counters', () => {
   it('a slave counts finishes, failed attempts, pulls and failed pulls', async () => {
     const metrics = controllerMetrics();
     const slave = slaveReplicationMetrics(metrics);
-    slave.taskFinished();
-    slave.taskFinished();
-    slave.taskFailed();
+    slave.taskFinished(1);
+    slave.taskFinished(3); // a batch of three
+    slave.taskFailed(1);
     slave.pulled(0.002, false);
     slave.pulled(5.1, false);
     slave.pulled(0.3, true);
     const samples = await scrape(metrics);
-    expect(sampleValue(samples, 'shoal_replication_tasks_finished_total')).toBe(2);
+    expect(sampleValue(samples, 'shoal_replication_tasks_finished_total')).toBe(4);
     expect(sampleValue(samples, 'shoal_replication_tasks_failed_total')).toBe(1);
     expect(sampleValue(samples, 'shoal_replication_pull_errors_total')).toBe(1);
     expect(sampleValue(samples, 'shoal_replication_pull_duration_seconds_count')).toBe(3);
@@ -160,10 +160,12 @@ describe('slave controller and data node counters', () => {
 
     const onSlave = new MetricsRegistry({ alias: 'dn1', role: 'datanode' });
     const slave = dataNodeReplicationMetrics(onSlave, 'slave');
-    slave.taskApplied(0.2);
+    slave.taskApplied(0.2, 1);
+    slave.taskApplied(0.3, 5); // a batch: five tasks, one run
     const slaveSamples = await scrape(onSlave);
-    expect(sampleValue(slaveSamples, 'shoal_replication_tasks_applied_total')).toBe(1);
-    expect(sampleValue(slaveSamples, 'shoal_replication_apply_duration_seconds_sum')).toBe(0.2);
+    expect(sampleValue(slaveSamples, 'shoal_replication_tasks_applied_total')).toBe(6);
+    expect(sampleValue(slaveSamples, 'shoal_replication_apply_duration_seconds_count')).toBe(2);
+    expect(sampleValue(slaveSamples, 'shoal_replication_apply_duration_seconds_sum')).toBe(0.5);
     expect(
       sampleValue(slaveSamples, 'shoal_replication_task_data_served_bytes_total'),
     ).toBeUndefined();

@@ -138,10 +138,10 @@ export function masterReplicationMetrics(metrics: MetricsRegistry): MasterReplic
 
 /** What a slave controller counts as it pulls and runs tasks. */
 export interface SlaveReplicationMetrics {
-  /** A data node applied a dispatched task. */
-  taskFinished(): void;
-  /** One attempt of a task failed (it is retried, or stops replication). */
-  taskFailed(): void;
+  /** A data node applied a dispatched run of `tasks` tasks (one, or a batch). */
+  taskFinished(tasks: number): void;
+  /** One attempt of a run of `tasks` tasks failed (each is retried, or stops replication). */
+  taskFailed(tasks: number): void;
   /** A pull to the master took `seconds`; `failed` when it ended in an error. */
   pulled(seconds: number, failed: boolean): void;
 }
@@ -166,8 +166,8 @@ export function slaveReplicationMetrics(metrics: MetricsRegistry): SlaveReplicat
     'Pulls to the master that failed.',
   );
   return {
-    taskFinished: () => finished.inc(),
-    taskFailed: () => failed.inc(),
+    taskFinished: (tasks) => finished.inc(tasks),
+    taskFailed: (tasks) => failed.inc(tasks),
     pulled: (seconds, error) => {
       pulls.observe(seconds);
       if (error) pullErrors.inc();
@@ -179,8 +179,11 @@ export function slaveReplicationMetrics(metrics: MetricsRegistry): SlaveReplicat
 export interface DataNodeReplicationMetrics {
   /** A master data node sent `bytes` of task data to a slave data node. */
   taskDataServed(bytes: number): void;
-  /** A slave data node applied a task in `seconds` (fetching its data included). */
-  taskApplied(seconds: number): void;
+  /**
+   * A slave data node applied a run of `tasks` tasks (one, or a batch as one transaction) in
+   * `seconds` (fetching their data included).
+   */
+  taskApplied(seconds: number, tasks: number): void;
   /**
    * The fetched task data a slave data node holds and has not written yet grew by
    * `changeBytes` (negative once written).
@@ -211,7 +214,7 @@ export function dataNodeReplicationMetrics(
     mode === 'slave'
       ? metrics.histogram(
           'shoal_replication_apply_duration_seconds',
-          'Time to apply one task on this data node, fetching its data included.',
+          'Time to apply one run (a task, or a batch of appends as one transaction) on this data node, fetching its data included.',
           APPLY_DURATION_BUCKETS,
         )
       : undefined;
@@ -237,8 +240,8 @@ export function dataNodeReplicationMetrics(
       held += changeBytes;
       peak = Math.max(peak, held);
     },
-    taskApplied: (seconds) => {
-      applied?.inc();
+    taskApplied: (seconds, tasks) => {
+      applied?.inc(tasks);
       duration?.observe(seconds);
     },
   };

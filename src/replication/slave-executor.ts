@@ -6,6 +6,7 @@
 // that was applied already (a retry after a crash, a duplicate dispatch) is never applied again.
 
 import type { FastifyInstance } from 'fastify';
+import { assert } from '../core/assert.ts';
 import { isShoalError, ShoalError } from '../core/errors.ts';
 import { HttpClient } from '../net/index.ts';
 import { reviveTagged, replaceTagged } from '../storage/commit-effects.ts';
@@ -57,16 +58,16 @@ export interface WorkerRow {
   readonly state: 'TRANSMITTED' | 'EXECUTING';
 }
 
-/** The workers of a slave data node: at most workerNum tasks at once. */
+/** The workers of a slave data node: at most workerNum runs at once, a row per task of each. */
 export class ExecutionBoard {
-  private readonly workers: (WorkerRow | undefined)[];
+  private readonly workers: (readonly WorkerRow[] | undefined)[];
 
   constructor(workerNum: number) {
     this.workers = Array.from({ length: workerNum }, () => undefined);
   }
 
-  /** Takes a free worker for `task` (REPLICATION_REFUSED when all are busy). */
-  take(task: StoredTask): number {
+  /** Takes a free worker for `tasks` (REPLICATION_REFUSED when all are busy). */
+  take(tasks: readonly StoredTask[]): number {
     const worker = this.workers.indexOf(undefined);
     if (worker < 0) {
       throw new ShoalError(
@@ -74,12 +75,17 @@ export class ExecutionBoard {
         `all ${this.workers.length} replication workers of this node are busy`,
       );
     }
-    this.set(worker, task, 'TRANSMITTED');
+    this.set(worker, tasks, 'TRANSMITTED');
     return worker;
   }
 
-  set(worker: number, task: StoredTask, state: WorkerRow['state']): void {
-    this.workers[worker] = { executionSet: task.executionSet, worker, taskId: task.taskId, state };
+  set(worker: number, tasks: readonly StoredTask[], state: WorkerRow['state']): void {
+    this.workers[worker] = tasks.map((task) => ({
+      executionSet: task.executionSet,
+      worker,
+      taskId: task.taskId,
+      state,
+    }));
   }
 
   free(worker: number): void {
@@ -87,7 +93,7 @@ export class ExecutionBoard {
   }
 
   rows(): WorkerRow[] {
-    return this.workers.filter((w): w is WorkerRow => w !== undefined);
+    return this.workers.flatMap((rows) => rows ?? []);
   }
 }
 
@@ -102,108 +108,166 @@ export function registerSlaveExecutor(
   app.addHook('onClose', () => sources.close());
   app.post(EXECUTE_PATH, async (request) => {
     const body = jsonBody(request);
-    const task = JSON.parse(stringField(body, 'task'), reviveTagged) as StoredTask;
+    const tasks = runOf(body['tasks']);
     const token = stringField(body, 'masterToken');
-    const worker = board.take(task);
+    const worker = board.take(tasks);
     try {
       const started = performance.now();
-      const executing = (): void => board.set(worker, task, 'EXECUTING');
-      const outcome = await executeTask(options, sources, task, token, executing);
-      // A task an earlier run applied was not applied now: it is not counted twice.
-      if (outcome === 'applied') options.metrics?.taskApplied((performance.now() - started) / 1000);
-      return { outcome };
+      const executing = (): void => board.set(worker, tasks, 'EXECUTING');
+      const applied = await executeRun(options, sources, tasks, token, executing);
+      // Tasks an earlier run applied were not applied now: they are not counted twice.
+      if (applied > 0) options.metrics?.taskApplied((performance.now() - started) / 1000, applied);
+      return { outcome: applied > 0 ? 'applied' : 'already' };
     } finally {
       board.free(worker);
     }
   });
 }
 
-/** Runs `task` once: 'applied' now, or 'already' when an earlier run applied it. */
-async function executeTask(
+/**
+ * The tasks of a dispatched run: one task, or several appends to one table (a batch), in id
+ * order. BAD_REQUEST for anything else.
+ */
+function runOf(value: unknown): StoredTask[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((t) => typeof t === 'string')) {
+    throw new ShoalError('BAD_REQUEST', 'tasks must be a non-empty array of encoded tasks');
+  }
+  const tasks = value.map((text: string) => JSON.parse(text, reviveTagged) as StoredTask);
+  const first = tasks[0] as StoredTask;
+  const batch = tasks.every(
+    (t, i) =>
+      t.operationType === 'APPEND' &&
+      t.db === first.db &&
+      t.table === first.table &&
+      (i === 0 || t.taskId > (tasks[i - 1] as StoredTask).taskId),
+  );
+  if (tasks.length > 1 && !batch) {
+    throw new ShoalError(
+      'BAD_REQUEST',
+      'a run of several tasks must be appends to one table in task id order',
+    );
+  }
+  return tasks;
+}
+
+/**
+ * Runs `tasks` once, as one slave-side transaction: the number applied now (0 when an earlier
+ * run applied them all). Tasks an earlier run applied are left out, so a batch retried after
+ * a crash applies only the rest.
+ */
+async function executeRun(
+  options: SlaveExecutorOptions,
+  sources: SourceClients,
+  tasks: readonly StoredTask[],
+  masterToken: string,
+  executing: () => void,
+): Promise<number> {
+  const done = new Set(await appliedOf(options.controller, tasks));
+  const todo = tasks.filter((task) => !done.has(task.taskId));
+  const first = todo[0];
+  if (first === undefined) return 0;
+  try {
+    if (first.operationType === 'APPEND') {
+      await streamAppends(options, sources, todo, masterToken, executing);
+    } else {
+      assert(todo.length === 1, 'only appends run in batches (runOf refuses others)');
+      await executeOne(options, sources, first, masterToken, executing);
+    }
+    crashPoint('replication.after-apply');
+    return todo.length;
+  } catch (error) {
+    // A duplicate run aborts at the decision: the tasks are applied, which is success.
+    if (isShoalError(error) && (await appliedOf(options.controller, todo)).length === todo.length)
+      return 0;
+    throw error;
+  }
+}
+
+/** Applies one row change or schema change task. */
+async function executeOne(
   options: SlaveExecutorOptions,
   sources: SourceClients,
   task: StoredTask,
   masterToken: string,
   executing: () => void,
-): Promise<'applied' | 'already'> {
-  if (await applied(options.controller, task.taskId)) return 'already';
-  try {
-    if (task.operationType === 'APPEND') {
-      const source = sources.of({ alias: task.srcAlias, host: task.srcHost, port: task.srcPort });
-      await streamAppend(options, source, task, masterToken, executing);
-    } else if (isRowChange(task.operationType)) {
-      const deltas = await Promise.all(
-        task.parts.map(async (part) =>
-          taskDataDelta(await fetchTaskData(sources.of(part), task, part, masterToken)),
-        ),
-      );
-      executing();
-      await options.coordinator.replicateRowDelta(
-        options.executionUser,
-        task.taskId,
-        task,
-        joinDeltas(deltas),
-      );
-    } else {
-      // Schema changes (an empty list too: a truncate of an empty table) replay as DDL, so
-      // the task is recorded applied like any other.
-      executing();
-      await options.coordinator.replicateDdl(options.executionUser, task.taskId, {
-        operationType: task.operationType,
-        db: task.db,
-        ddl: JSON.stringify(task.ddl, replaceTagged),
-      });
-    }
-    crashPoint('replication.after-apply');
-    return 'applied';
-  } catch (error) {
-    // A duplicate run aborts at the decision: the task is applied, which is success.
-    if (isShoalError(error) && (await applied(options.controller, task.taskId))) return 'already';
-    throw error;
+): Promise<void> {
+  if (isRowChange(task.operationType)) {
+    const deltas = await Promise.all(
+      task.parts.map(async (part) =>
+        taskDataDelta(await fetchTaskData(sources.of(part), task, part, masterToken)),
+      ),
+    );
+    executing();
+    await options.coordinator.replicateRowDelta(
+      options.executionUser,
+      task.taskId,
+      task,
+      joinDeltas(deltas),
+    );
+    return;
   }
+  // Schema changes (an empty list too: a truncate of an empty table) replay as DDL, so
+  // the task is recorded applied like any other.
+  executing();
+  await options.coordinator.replicateDdl(options.executionUser, task.taskId, {
+    operationType: task.operationType,
+    db: task.db,
+    ddl: JSON.stringify(task.ddl, replaceTagged),
+  });
 }
 
 /**
- * Applies an APPEND task frame by frame as its data streams in from the master data node
- * (SPEC §8.7: never held whole); the size and CRC-32 are checked before the decision.
+ * Applies APPEND tasks of one table (one, or a batch in id order) frame by frame as their
+ * data streams in from the master data nodes (SPEC §8.7: never held whole), as one
+ * transaction. Each task's size and CRC-32 are checked as its data ends, and all again before
+ * the decision. Small tasks' data is fetched a few ahead, so a batch of many small appends
+ * does not wait for one round trip per task.
  */
-async function streamAppend(
+async function streamAppends(
   options: SlaveExecutorOptions,
-  client: HttpClient,
-  task: StoredTask,
+  sources: SourceClients,
+  tasks: readonly StoredTask[],
   masterToken: string,
   executing: () => void,
 ): Promise<void> {
-  const check = new TaskDataCheck(task.tid, { bytes: task.bytes, crc32: task.dataCrc32 });
-  const body = client.getStream(`${TASK_DATA_PATH}?tid=${task.tid}&crc32=${task.dataCrc32}`, {
-    headers: { authorization: `Bearer ${masterToken}` },
-  });
+  const checks = tasks.map(
+    (task) => new TaskDataCheck(task.tid, { bytes: task.bytes, crc32: task.dataCrc32 }),
+  );
+  const fetcher = new TaskDataFetcher(sources, tasks, masterToken);
   async function* frames(): AsyncGenerator<StreamedChunk> {
-    let before = 0;
     let frame = 0;
-    for await (const columns of taskDataChunks(check.tap(body))) {
-      // The first frame's shares are out: owners hold a half-fed streamed prepare.
-      if (frame++ === 1) crashPoint('replication.mid-stream');
-      executing();
-      // A frame is decoded once all its bytes are in, so the bytes since the last are its own.
-      yield { columns, bytes: check.receivedBytes - before };
-      before = check.receivedBytes;
+    for (const [i, check] of checks.entries()) {
+      let before = 0;
+      for await (const columns of taskDataChunks(check.tap(fetcher.body(i)))) {
+        // The first frame's shares are out: owners hold a half-fed streamed prepare.
+        if (frame++ === 1) crashPoint('replication.mid-stream');
+        executing();
+        // A frame is decoded once all its bytes are in, so the bytes since the last are its own.
+        yield { columns, bytes: check.receivedBytes - before };
+        before = check.receivedBytes;
+      }
+      check.verify();
     }
   }
-  const target = { db: task.db, table: task.table, partitions: task.partitions };
+  const first = tasks[0] as StoredTask;
+  const partitions = [...new Set(tasks.flatMap((task) => task.partitions))].sort();
+  const target = { db: first.db, table: first.table, partitions };
   await options.coordinator.appendStreamed(
     options.executionUser,
     target,
     frames(),
-    task.taskId,
-    () => check.verify(),
+    tasks.map((task) => task.taskId),
+    () => {
+      for (const check of checks) check.verify();
+    },
     (changeBytes) => options.metrics?.taskDataHeld(changeBytes),
   );
 }
 
-async function applied(controller: PeerClient, taskId: number): Promise<boolean> {
-  const answer = await controller.json<{ applied: boolean }>('/internal/replication/applied', {
-    taskId,
+/** The ids among `tasks` that were applied already (their slave-side commits recorded them). */
+async function appliedOf(controller: PeerClient, tasks: readonly StoredTask[]): Promise<number[]> {
+  const answer = await controller.json<{ applied: number[] }>('/internal/replication/applied', {
+    taskIds: tasks.map((task) => task.taskId),
   });
   return answer.applied;
 }
@@ -234,6 +298,66 @@ async function fetchTaskData(
     { headers: { authorization: `Bearer ${masterToken}` } },
   );
   return checkedTaskData(task.tid, bytes, part.crc32);
+}
+
+/** Task data of at most this size is fetched whole, ahead of its turn. */
+const PREFETCH_MAX_TASK_BYTES = 1 << 20;
+/** How many tasks ahead of the one being applied small task data is fetched. */
+const PREFETCH_TASKS = 8;
+
+/**
+ * The data of a run's tasks, in order, each read once. A large task's data streams as it is
+ * read; a small task's is fetched whole up to PREFETCH_TASKS tasks ahead, so at most that
+ * many small files (PREFETCH_MAX_TASK_BYTES each) are held besides the frames in use.
+ */
+class TaskDataFetcher {
+  private readonly sources: SourceClients;
+  private readonly tasks: readonly StoredTask[];
+  private readonly headers: Readonly<Record<string, string>>;
+  private readonly ahead = new Map<number, Promise<Uint8Array>>();
+
+  constructor(sources: SourceClients, tasks: readonly StoredTask[], masterToken: string) {
+    this.sources = sources;
+    this.tasks = tasks;
+    this.headers = { authorization: `Bearer ${masterToken}` };
+  }
+
+  /** The bytes of task `index`'s data as they arrive. */
+  body(index: number): AsyncIterable<Uint8Array> {
+    for (let i = index; i < Math.min(this.tasks.length, index + PREFETCH_TASKS); i++) {
+      this.prefetch(i);
+    }
+    const whole = this.ahead.get(index);
+    this.ahead.delete(index);
+    if (whole !== undefined)
+      return (async function* () {
+        yield await whole;
+      })();
+    const task = this.tasks[index] as StoredTask;
+    return this.client(task).getStream(this.path(task), { headers: this.headers });
+  }
+
+  private prefetch(index: number): void {
+    const task = this.tasks[index] as StoredTask;
+    if (this.ahead.has(index) || task.bytes > PREFETCH_MAX_TASK_BYTES) return;
+    const bytes = this.client(task).getInto(
+      this.path(task),
+      (size) => Buffer.allocUnsafeSlow(size),
+      { headers: this.headers },
+    );
+    // A fetch that fails is reported when its turn comes (or never, when the run failed
+    // before): not as an unhandled rejection now.
+    bytes.catch(() => undefined);
+    this.ahead.set(index, bytes);
+  }
+
+  private client(task: StoredTask): HttpClient {
+    return this.sources.of({ alias: task.srcAlias, host: task.srcHost, port: task.srcPort });
+  }
+
+  private path(task: StoredTask): string {
+    return `${TASK_DATA_PATH}?tid=${task.tid}&crc32=${task.dataCrc32}`;
+  }
 }
 
 /** HTTP clients of the master data nodes tasks are fetched from, one each, kept open. */

@@ -7,7 +7,12 @@
 
 import type { Logger } from 'pino';
 import { isShoalError, ShoalError } from '../core/errors.ts';
-import { MAX_SLAVE_FINISHED_TASKS, MAX_SLAVE_UNFINISHED_TASKS } from '../core/limits.ts';
+import {
+  MAX_SLAVE_BATCH_ROWS,
+  MAX_SLAVE_BATCH_TASKS,
+  MAX_SLAVE_FINISHED_TASKS,
+  MAX_SLAVE_UNFINISHED_TASKS,
+} from '../core/limits.ts';
 import {
   createScheduler,
   finishedThrough,
@@ -130,9 +135,9 @@ export class SlaveReplication {
     return this.state.records.get(key(APPLIED, taskId)) !== undefined;
   }
 
-  /** Marks `taskId` applied by transaction `tx` (inside that transaction's decision). */
-  markApplied(taskId: number, tx: number): void {
-    this.state.records.putSync(key(APPLIED, taskId), encodeRecord(tx));
+  /** Marks `taskIds` applied by transaction `tx` (inside that transaction's decision). */
+  markApplied(taskIds: readonly number[], tx: number): void {
+    for (const id of taskIds) this.state.records.putSync(key(APPLIED, id), encodeRecord(tx));
   }
 
   /** Whether `db` is replicated here (read-only to everyone but replication). */
@@ -212,7 +217,7 @@ export class SlaveReplication {
         this.persist(effect.tasks);
         return;
       case 'dispatch':
-        this.dispatch(effect.taskId, effect.node);
+        this.dispatch(effect.taskIds, effect.node);
         return;
       case 'stateChanged': {
         const entry = {
@@ -266,27 +271,31 @@ export class SlaveReplication {
     });
   }
 
-  private dispatch(taskId: number, node: string): void {
+  /** Runs `taskIds` (one task, or a batch applied as one transaction) on data node `node`. */
+  private dispatch(taskIds: readonly number[], node: string): void {
     const run = (async (): Promise<void> => {
       try {
         const executor = this.executors.get(node);
         if (executor === undefined)
           throw new ShoalError('NODE_UNAVAILABLE', `no data node ${node}`);
-        const task = this.payload(taskId);
-        await executor.json(EXECUTE_PATH, {
-          task: encodeTask(task),
-          masterToken: await this.login(),
-        });
-        this.metrics?.taskFinished();
-        this.apply({ kind: 'finished', taskId, nowMillis: Date.now() });
+        const tasks = taskIds.map((id) => encodeTask(this.payload(id)));
+        await executor.json(EXECUTE_PATH, { tasks, masterToken: await this.login() });
+        // Applied, but this controller does not know yet: its restart runs the tasks again.
+        crashPoint('slave.after-execute');
+        this.metrics?.taskFinished(taskIds.length);
+        this.apply({ kind: 'finished', taskIds, nowMillis: Date.now() });
         this.reportFinished();
       } catch (error) {
         if (isShoalError(error) && error.kind === 'SESSION_EXPIRED') this.token = null;
         const reason = error instanceof Error ? error.message : String(error);
-        const attempt = this.scheduler.tasks.get(taskId)?.attempts;
-        this.metrics?.taskFailed();
-        this.log.warn({ taskId, attempt, node, details: reason }, 'replication task failed');
-        this.apply({ kind: 'failed', taskId, reason, nowMillis: Date.now() });
+        const first = taskIds[0] ?? 0;
+        const attempt = this.scheduler.tasks.get(first)?.attempts;
+        this.metrics?.taskFailed(taskIds.length);
+        this.log.warn(
+          { taskId: first, taskIds, attempt, node, details: reason },
+          'replication task failed',
+        );
+        this.apply({ kind: 'failed', taskIds, reason, nowMillis: Date.now() });
       }
     })();
     this.inFlight.add(run);
@@ -430,6 +439,8 @@ export class SlaveReplication {
       queueCount: this.settings.queueCount,
       nodes: dataNodes.map((n) => n.alias),
       workerNum: this.settings.workerNum,
+      maxBatchTasks: MAX_SLAVE_BATCH_TASKS,
+      maxBatchWeight: MAX_SLAVE_BATCH_ROWS,
       maxAttempts: 30,
       retryInitialMillis: this.settings.retryInitialMillis,
       retryMaxMillis: this.settings.retryMaxMillis,

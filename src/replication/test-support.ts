@@ -47,6 +47,8 @@ export interface ReplicationPairOptions {
   readonly slave?: readonly string[];
   /** Extra environment of every master node. */
   readonly masterEnv?: NodeEnvironment;
+  /** Extra environment of every slave node. */
+  readonly slaveEnv?: NodeEnvironment;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function startReplicationPair(
   try {
     slave = await startTestCluster({
       dataNodes,
+      ...(options.slaveEnv === undefined ? {} : { env: options.slaveEnv }),
       overrides: slaveOverrides(
         master.controllerUrl,
         withDefaults(

@@ -116,8 +116,9 @@ function registerSessionRoutes(
     return {};
   });
   if (slave !== undefined) {
+    // Which of the tasks were applied already (a retried batch applies only the rest).
     app.post('/internal/replication/applied', async (request) => ({
-      applied: slave.applied(integerField(jsonBody(request), 'taskId')),
+      applied: replicationTaskIdsOf(jsonBody(request)['taskIds']).filter((id) => slave.applied(id)),
     }));
   }
 }
@@ -216,8 +217,9 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
 
 /**
  * Records a commit. On a master the task is recorded with it; on a slave, a commit that
- * applies replication task N records N as applied — or aborts when N was applied already
- * (exactly once, SPEC §7.3.4): both in the decision's LMDB transaction.
+ * applies replication tasks (one, or a batch of appends) records them as applied — or aborts
+ * when any was applied already (exactly once, SPEC §7.3.4): both in the decision's LMDB
+ * transaction.
  */
 function commitDecision(
   options: ControllerRouteOptions,
@@ -230,16 +232,17 @@ function commitDecision(
     summary: summaryOf(body['summary']),
     effects: effectsOf(body['effects']),
   };
-  const taskId = body['replicationTaskId'];
-  if (typeof taskId === 'number' && slave !== undefined) {
-    return state.atomically(() =>
-      slave.applied(taskId)
+  const taskIds = replicationTaskIdsOf(body['replicationTaskIds']);
+  if (taskIds.length > 0 && slave !== undefined) {
+    return state.atomically(() => {
+      const done = taskIds.find((id) => slave.applied(id));
+      return done !== undefined
         ? state.decide(tx, {
             kind: 'abort',
-            reason: `replication task ${taskId} was applied already`,
+            reason: `replication task ${done} was applied already`,
           })
-        : state.decide(tx, commit, (record) => slave.markApplied(taskId, record.id)),
-    );
+        : state.decide(tx, commit, (record) => slave.markApplied(taskIds, record.id));
+    });
   }
   return state.decide(tx, commit, (record) =>
     master?.recordCommit(
@@ -249,6 +252,15 @@ function commitDecision(
       Date.now(),
     ),
   );
+}
+
+/** The replication tasks a slave-side commit applies ([] for any other commit). */
+function replicationTaskIdsOf(value: unknown): number[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((id) => Number.isSafeInteger(id) && id > 0)) {
+    throw new ShoalError('BAD_REQUEST', 'replicationTaskIds must be an array of task ids');
+  }
+  return value as number[];
 }
 
 /** The size and checksum of a commit's task data file, when its coordinator wrote one. */

@@ -257,24 +257,25 @@ export class ClusterCoordinator {
       prepares,
       { kind: upsertKeys === undefined ? 'APPEND' : 'UPSERT', db, table, rowsWritten: rows },
       taskData,
-      replicationTaskId,
+      replicationTaskId === null ? [] : [replicationTaskId],
     );
     return rows;
   }
 
   /**
-   * Appends replication task `replicationTaskId`'s rows as they arrive (`chunks`: its fetched
-   * frames) with two-phase commit, as `user`, holding about two chunks at once whatever the
-   * task's size. `partitions` are every key the rows fall in (the task lists them: a streamed
-   * write locks them before its first row); `verify` runs after the last chunk and before the
-   * decision (the data's checksum), so damaged data aborts. The decision records the task as
-   * applied. The rows appended.
+   * Appends the rows of replication tasks `replicationTaskIds` (one, or a batch of appends to
+   * the table, in id order) as they arrive (`chunks`: their fetched frames) with two-phase
+   * commit, as `user`, holding about two chunks at once whatever the tasks' size. `partitions`
+   * are every key the rows fall in (the tasks list them: a streamed write locks them before
+   * its first row); `verify` runs after the last chunk and before the decision (the data's
+   * checksums), so damaged data aborts. The decision records the tasks as applied. The rows
+   * appended.
    */
   async appendStreamed(
     user: string,
     target: StreamedAppendTarget,
     chunks: AsyncIterable<StreamedChunk>,
-    replicationTaskId: number,
+    replicationTaskIds: readonly number[],
     verify: () => void,
     onHeld: (changeBytes: number) => void = () => undefined,
   ): Promise<number> {
@@ -307,7 +308,7 @@ export class ClusterCoordinator {
       return { alias, ...(await sink.finish()) };
     });
     const summary = { kind: 'APPEND', db, table, rowsWritten: rows };
-    await this.complete(begun.tx, begun.participants, prepares, summary, null, replicationTaskId);
+    await this.complete(begun.tx, begun.participants, prepares, summary, null, replicationTaskIds);
     return rows;
   }
 
@@ -421,7 +422,7 @@ export class ClusterCoordinator {
       prepares,
       { kind: task.operationType, db: task.db, table: '', rowsWritten: 0 },
       null,
-      taskId,
+      [taskId],
     );
   }
 
@@ -472,7 +473,7 @@ export class ClusterCoordinator {
       prepares,
       { kind: task.operationType, db, table, rowsWritten: 0 },
       null,
-      taskId,
+      [taskId],
     );
   }
 
@@ -537,7 +538,7 @@ export class ClusterCoordinator {
     prepares: readonly Promise<ParticipantAnswer>[],
     summary: { kind: string; db: string; table: string; rowsWritten: number },
     taskData: Promise<TaskDataRef> | null = null,
-    replicationTaskId: number | null = null,
+    replicationTaskIds: readonly number[] = [],
   ): Promise<ParticipantAnswer[]> {
     const [settled, written] = await Promise.all([
       Promise.allSettled(prepares),
@@ -561,7 +562,7 @@ export class ClusterCoordinator {
             effects,
             taskData: data,
             taskParts: taskPartsOf(settled),
-            replicationTaskId,
+            replicationTaskIds,
           }
         : { tx, decision: 'abort', reason: reasonOf(failure.reason) };
     const { decision } = await this.options.controller.json<{ decision: string }>(

@@ -1,4 +1,5 @@
-// Proves the scheduler's invariants under any interleaving: group order, workerNum per node,
+// Proves the scheduler's invariants under any interleaving: group order (a batch's tasks in
+// order within it), batches are consecutive appends to one table, workerNum runs per node,
 // FINISHED is final, each task finishes once, all finished => finishedThrough is the last id.
 // How: fast-check drives `step` with random pulls, executor reports, clock, operator commands.
 import fc from 'fast-check';
@@ -17,6 +18,8 @@ const config: SchedulerConfig = {
   queueCount: 3,
   nodes: ['a', 'b'],
   workerNum: 2,
+  maxBatchTasks: 1, // each run draws its own
+  maxBatchWeight: 8,
   maxAttempts: 3,
   retryInitialMillis: 10,
   retryMaxMillis: 40,
@@ -104,8 +107,8 @@ function makeLog(shapes: readonly TaskShape[]): ReplicationTask[] {
 interface World {
   state: SchedulerState;
   readonly log: readonly ReplicationTask[];
-  /** Task ids whose current run an executor holds. */
-  inFlight: number[];
+  /** The runs (task ids) executors hold. */
+  inFlight: (readonly number[])[];
   now: number;
   /** Times each task became FINISHED. */
   readonly finishes: Map<number, number>;
@@ -120,19 +123,29 @@ function feed(world: World, event: SchedulerEvent): void {
   for (const effect of effects) {
     if (effect.kind === 'dispatch') {
       expect(state.state).toBe('ENABLED');
-      const task = state.tasks.get(effect.taskId);
-      expect(task?.state).toBe('EXECUTING');
-      expect(isCurrentGroup(state, task!)).toBe(true);
-      world.inFlight.push(effect.taskId);
+      const run = effect.taskIds.map((id) => state.tasks.get(id));
+      for (const [i, task] of run.entries()) {
+        expect(task?.state).toBe('EXECUTING');
+        expect(isCurrentGroup(state, task!, effect.taskIds.slice(0, i))).toBe(true);
+      }
+      if (run.length > 1) expectBatch(run as SlaveTask[], state.config.maxBatchTasks);
+      world.inFlight.push(effect.taskIds);
     }
     if (effect.kind === 'error') expect(state).toBe(before);
   }
-  const running = new Map<string, number>();
+  // A node runs at most workerNum runs (the tasks of a batch share one).
+  const running = new Map<string, Set<number>>();
   for (const task of state.tasks.values()) {
-    if (task.state === 'EXECUTING')
-      running.set(task.executionNode, (running.get(task.executionNode) ?? 0) + 1);
+    if (task.state !== 'EXECUTING') continue;
+    const ids = running.get(task.executionNode) ?? new Set<number>();
+    running.set(task.executionNode, ids.add(task.runId));
   }
-  for (const count of running.values()) expect(count).toBeLessThanOrEqual(config.workerNum);
+  for (const run of world.inFlight) {
+    const executing = run.filter((id) => state.tasks.get(id)?.state === 'EXECUTING');
+    const ids = new Set(executing.map((id) => state.tasks.get(id)?.runId));
+    expect(ids.size).toBeLessThanOrEqual(1);
+  }
+  for (const ids of running.values()) expect(ids.size).toBeLessThanOrEqual(config.workerNum);
   for (const [id, old] of before.tasks) {
     const now = state.tasks.get(id);
     if (old.state === 'FINISHED') expect(now).toEqual(old);
@@ -145,13 +158,28 @@ function feed(world: World, event: SchedulerEvent): void {
   world.state = state;
 }
 
-/** No unfinished task of the task's set has a smaller group. */
-function isCurrentGroup(state: SchedulerState, task: SlaveTask): boolean {
+/** A batch: appends to one table, ids rising, within maxBatchTasks. */
+function expectBatch(run: readonly SlaveTask[], maxBatchTasks: number): void {
+  const first = run[0]!;
+  expect(run.length).toBeLessThanOrEqual(maxBatchTasks);
+  for (const [i, task] of run.entries()) {
+    expect([task.operationType, task.db, task.table]).toEqual(['APPEND', first.db, first.table]);
+    if (i > 0) expect(task.taskId).toBeGreaterThan(run[i - 1]!.taskId);
+  }
+}
+
+/** No unfinished task of the task's set has a smaller group, but those of its run before it. */
+function isCurrentGroup(
+  state: SchedulerState,
+  task: SlaveTask,
+  before: readonly number[],
+): boolean {
   for (const other of state.tasks.values()) {
     if (
       other.executionSet === task.executionSet &&
       other.state !== 'FINISHED' &&
-      other.groupId < task.groupId
+      other.groupId < task.groupId &&
+      !before.includes(other.taskId)
     ) {
       return false;
     }
@@ -159,10 +187,10 @@ function isCurrentGroup(state: SchedulerState, task: SlaveTask): boolean {
   return true;
 }
 
-function takeInFlight(world: World, pick: number): number | undefined {
+function takeInFlight(world: World, pick: number): readonly number[] | undefined {
   if (world.inFlight.length === 0) return undefined;
-  const [id] = world.inFlight.splice(pick % world.inFlight.length, 1);
-  return id;
+  const [run] = world.inFlight.splice(pick % world.inFlight.length, 1);
+  return run;
 }
 
 function act(world: World, a: Action): void {
@@ -174,16 +202,16 @@ function act(world: World, a: Action): void {
     }
     case 'finish':
     case 'fail': {
-      const id = takeInFlight(world, a.pick);
-      if (id === undefined) return;
+      const taskIds = takeInFlight(world, a.pick);
+      if (taskIds === undefined) return;
       if (a.kind === 'finish')
-        return feed(world, { kind: 'finished', taskId: id, nowMillis: world.now });
-      return feed(world, { kind: 'failed', taskId: id, reason: 'boom', nowMillis: world.now });
+        return feed(world, { kind: 'finished', taskIds, nowMillis: world.now });
+      return feed(world, { kind: 'failed', taskIds, reason: 'boom', nowMillis: world.now });
     }
     case 'stale':
       return feed(world, {
         kind: 'finished',
-        taskId: (a.pick % (world.log.length + 2)) + 1,
+        taskIds: [(a.pick % (world.log.length + 2)) + 1],
         nowMillis: world.now,
       });
     case 'tick':
@@ -218,9 +246,9 @@ function act(world: World, a: Action): void {
 function drain(world: World): void {
   for (let round = 0; round < 10_000; round++) {
     if (world.state.state !== 'ENABLED') feed(world, { kind: 'start', nowMillis: world.now });
-    const id = world.inFlight.shift();
-    if (id !== undefined) {
-      feed(world, { kind: 'finished', taskId: id, nowMillis: world.now });
+    const taskIds = world.inFlight.shift();
+    if (taskIds !== undefined) {
+      feed(world, { kind: 'finished', taskIds, nowMillis: world.now });
       continue;
     }
     if (world.state.pulledThrough < world.log.length) {
@@ -242,11 +270,12 @@ describe('slave scheduler under random schedules', () => {
         fc.array(taskShape, { minLength: 1, maxLength: 40 }),
         fc.array(action, { maxLength: 150, size: 'large' }),
         fc.boolean(),
-        (shapes, actions, scoped) => {
+        fc.integer({ min: 1, max: 5 }),
+        (shapes, actions, scoped, maxBatchTasks) => {
           const log = makeLog(shapes);
           const world: World = {
             state: createScheduler(
-              { ...config, dbScope: scoped ? ['dfs://db0', 'dfs://db1'] : null },
+              { ...config, maxBatchTasks, dbScope: scoped ? ['dfs://db0', 'dfs://db1'] : null },
               [],
             ),
             log,

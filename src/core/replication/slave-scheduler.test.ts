@@ -32,6 +32,9 @@ const config: SchedulerConfig = {
   queueCount: 4,
   nodes: ['dn1', 'dn2'],
   workerNum: 2,
+  // Batches are off here (each run one task) but for the tests of batches, which turn them on.
+  maxBatchTasks: 1,
+  maxBatchWeight: 1000,
   maxAttempts: 3,
   retryInitialMillis: 100,
   retryMaxMillis: 1000,
@@ -88,7 +91,7 @@ function run(state: SchedulerState, ...events: SchedulerEvent[]): StepResult {
 }
 
 function dispatched(effects: readonly SchedulerEffect[]): number[] {
-  return effects.flatMap((e) => (e.kind === 'dispatch' ? [e.taskId] : []));
+  return effects.flatMap((e) => (e.kind === 'dispatch' ? e.taskIds : []));
 }
 
 function stateOf(state: SchedulerState, taskId: number): string | undefined {
@@ -119,8 +122,8 @@ describe('pulled', () => {
       1, 2, 3,
     ]);
     expect(effects.slice(1)).toEqual([
-      { kind: 'dispatch', taskId: 1, node: 'dn1' },
-      { kind: 'dispatch', taskId: 2, node: 'dn2' },
+      { kind: 'dispatch', taskIds: [1], node: 'dn1' },
+      { kind: 'dispatch', taskIds: [2], node: 'dn2' },
     ]);
     expect(state.tasks.get(1)).toMatchObject({
       state: 'EXECUTING',
@@ -180,7 +183,7 @@ describe('finished', () => {
   it('ENABLED: finishes the task and starts the next group', () => {
     const { state, effects } = run(busy('ENABLED'), {
       kind: 'finished',
-      taskId: 1,
+      taskIds: [1],
       nowMillis: 150,
     });
     expect(state.tasks.get(1)).toMatchObject({ state: 'FINISHED', finishMillis: 150 });
@@ -192,7 +195,7 @@ describe('finished', () => {
   it.each(['DISABLED', 'STOPPED'] as const)(
     '%s: finishes the running task, starts nothing',
     (s) => {
-      const { state, effects } = run(busy(s), { kind: 'finished', taskId: 1, nowMillis: 150 });
+      const { state, effects } = run(busy(s), { kind: 'finished', taskIds: [1], nowMillis: 150 });
       expect(stateOf(state, 1)).toBe('FINISHED');
       expect(dispatched(effects)).toEqual([]);
       expect(state.state).toBe(s);
@@ -202,12 +205,16 @@ describe('finished', () => {
   it.each(STATES)('%s: ignores a report for a task that is not running', (s) => {
     const before = busy(s);
     for (const taskId of [2, 99]) {
-      const { state, effects } = run(before, { kind: 'finished', taskId, nowMillis: 150 });
+      const { state, effects } = run(before, {
+        kind: 'finished',
+        taskIds: [taskId],
+        nowMillis: 150,
+      });
       expect(state).toBe(before);
       expect(effects).toEqual([]);
     }
-    const done = run(before, { kind: 'finished', taskId: 1, nowMillis: 150 }).state;
-    const twice = run(done, { kind: 'finished', taskId: 1, nowMillis: 999 });
+    const done = run(before, { kind: 'finished', taskIds: [1], nowMillis: 150 }).state;
+    const twice = run(done, { kind: 'finished', taskIds: [1], nowMillis: 999 });
     expect(twice.state.tasks.get(1)?.finishMillis).toBe(150);
   });
 });
@@ -216,7 +223,7 @@ describe('failed', () => {
   it('ENABLED: marks the task FAILED with the reason and retries it after a doubling backoff', () => {
     let result = run(busy('ENABLED'), {
       kind: 'failed',
-      taskId: 1,
+      taskIds: [1],
       reason: 'disk full',
       nowMillis: 1000,
     });
@@ -231,7 +238,12 @@ describe('failed', () => {
     expect(dispatched(result.effects)).toEqual([]);
     result = run(result.state, { kind: 'tick', nowMillis: 1100 });
     expect(dispatched(result.effects)).toEqual([1]);
-    result = run(result.state, { kind: 'failed', taskId: 1, reason: 'disk full', nowMillis: 2000 });
+    result = run(result.state, {
+      kind: 'failed',
+      taskIds: [1],
+      reason: 'disk full',
+      nowMillis: 2000,
+    });
     expect(result.state.tasks.get(1)?.nextAttemptMillis).toBe(2200);
   });
 
@@ -240,7 +252,7 @@ describe('failed', () => {
     state = { ...state, config: { ...state.config, maxAttempts: 30 } };
     let now = 0;
     for (let attempt = 1; attempt <= 6; attempt++) {
-      state = run(state, { kind: 'failed', taskId: 1, reason: 'x', nowMillis: now }).state;
+      state = run(state, { kind: 'failed', taskIds: [1], reason: 'x', nowMillis: now }).state;
       const due = state.tasks.get(1)?.nextAttemptMillis ?? 0;
       expect(due - now).toBe(Math.min(1000, 100 * 2 ** (attempt - 1)));
       now = due;
@@ -253,13 +265,13 @@ describe('failed', () => {
     for (const now of [1000, 2000]) {
       result = run(
         result.state,
-        { kind: 'failed', taskId: 1, reason: 'permission denied', nowMillis: now },
+        { kind: 'failed', taskIds: [1], reason: 'permission denied', nowMillis: now },
         { kind: 'tick', nowMillis: now + 500 },
       );
     }
     result = run(result.state, {
       kind: 'failed',
-      taskId: 1,
+      taskIds: [1],
       reason: 'permission denied',
       nowMillis: 3000,
     });
@@ -290,7 +302,7 @@ describe('failed', () => {
       };
       const { state, effects } = run(exhausted, {
         kind: 'failed',
-        taskId: 1,
+        taskIds: [1],
         reason: 'x',
         nowMillis: 5,
       });
@@ -302,18 +314,23 @@ describe('failed', () => {
 
   it.each(STATES)('%s: ignores a failure of a task that is not running', (s) => {
     const before = busy(s);
-    expect(run(before, { kind: 'failed', taskId: 2, reason: 'x', nowMillis: 5 }).state).toBe(
+    expect(run(before, { kind: 'failed', taskIds: [2], reason: 'x', nowMillis: 5 }).state).toBe(
       before,
     );
-    expect(run(before, { kind: 'failed', taskId: 42, reason: 'x', nowMillis: 5 }).effects).toEqual(
-      [],
-    );
+    expect(
+      run(before, { kind: 'failed', taskIds: [42], reason: 'x', nowMillis: 5 }).effects,
+    ).toEqual([]);
   });
 });
 
 describe('tick', () => {
   it('ENABLED: dispatches a failed task that came due, and nothing else changes', () => {
-    const failed = run(busy('ENABLED'), { kind: 'failed', taskId: 1, reason: 'x', nowMillis: 0 });
+    const failed = run(busy('ENABLED'), {
+      kind: 'failed',
+      taskIds: [1],
+      reason: 'x',
+      nowMillis: 0,
+    });
     const early = run(failed.state, { kind: 'tick', nowMillis: 50 });
     expect(early.state).toBe(failed.state);
     expect(early.effects).toEqual([]);
@@ -321,7 +338,7 @@ describe('tick', () => {
   });
 
   it.each(['DISABLED', 'STOPPED'] as const)('%s: dispatches nothing', (s) => {
-    const failed = run(busy(s), { kind: 'failed', taskId: 1, reason: 'x', nowMillis: 0 }).state;
+    const failed = run(busy(s), { kind: 'failed', taskIds: [1], reason: 'x', nowMillis: 0 }).state;
     const { state, effects } = run(failed, { kind: 'tick', nowMillis: 10_000 });
     expect(effects).toEqual([]);
     expect(state).toBe(failed);
@@ -352,7 +369,7 @@ describe('start', () => {
   it.each(['DISABLED', 'STOPPED'] as const)(
     '%s: becomes ENABLED and runs every FAILED task again with a fresh count',
     (s) => {
-      let state = run(busy(s), { kind: 'failed', taskId: 1, reason: 'x', nowMillis: 0 }).state;
+      let state = run(busy(s), { kind: 'failed', taskIds: [1], reason: 'x', nowMillis: 0 }).state;
       const { state: after, effects } = run(state, { kind: 'start', nowMillis: 1 });
       state = after;
       expect(state).toMatchObject({ state: 'ENABLED', stoppedReason: '' });
@@ -378,7 +395,12 @@ describe('start', () => {
   });
 
   it('ENABLED: runs a FAILED task at once instead of after its backoff', () => {
-    const failed = run(busy('ENABLED'), { kind: 'failed', taskId: 1, reason: 'x', nowMillis: 0 });
+    const failed = run(busy('ENABLED'), {
+      kind: 'failed',
+      taskIds: [1],
+      reason: 'x',
+      nowMillis: 0,
+    });
     const { effects } = run(failed.state, { kind: 'start', nowMillis: 1 });
     expect(effects.some((e) => e.kind === 'stateChanged')).toBe(false);
     expect(dispatched(effects)).toEqual([1]);
@@ -397,7 +419,7 @@ describe('skip', () => {
   it.each(['DISABLED', 'STOPPED'] as const)(
     '%s: marks the tasks FINISHED as skipped; a FINISHED task stays as it is',
     (s) => {
-      const done = run(busy(s), { kind: 'finished', taskId: 1, nowMillis: 5 }).state;
+      const done = run(busy(s), { kind: 'finished', taskIds: [1], nowMillis: 5 }).state;
       const { state, effects } = run(done, { kind: 'skip', taskIds: [1, 2], nowMillis: 9 });
       expect(state.tasks.get(1)).toBe(done.tasks.get(1));
       expect(state.tasks.get(2)).toMatchObject({
@@ -423,7 +445,7 @@ describe('skip', () => {
   it('STOPPED: stop; skip; start moves past a task that keeps failing', () => {
     let state = run(busy('ENABLED'), {
       kind: 'failed',
-      taskId: 1,
+      taskIds: [1],
       reason: 'x',
       nowMillis: 0,
     }).state;
@@ -454,13 +476,13 @@ describe('scheduling', () => {
     const tasks = [task(1, 1), task(2, 1, { db: ON_DN2 }), task(3, 2), task(4, 3)];
     let result = run(scheduler(), { kind: 'pulled', tasks, nowMillis: 0 });
     expect(dispatched(result.effects)).toEqual([1, 2]);
-    result = run(result.state, { kind: 'finished', taskId: 1, nowMillis: 1 });
+    result = run(result.state, { kind: 'finished', taskIds: [1], nowMillis: 1 });
     expect(dispatched(result.effects)).toEqual([]);
-    result = run(result.state, { kind: 'failed', taskId: 2, reason: 'x', nowMillis: 2 });
+    result = run(result.state, { kind: 'failed', taskIds: [2], reason: 'x', nowMillis: 2 });
     expect(dispatched(result.effects)).toEqual([]);
     result = run(result.state, { kind: 'tick', nowMillis: 102 });
     expect(dispatched(result.effects)).toEqual([2]);
-    result = run(result.state, { kind: 'finished', taskId: 2, nowMillis: 103 });
+    result = run(result.state, { kind: 'finished', taskIds: [2], nowMillis: 103 });
     expect(dispatched(result.effects)).toEqual([3]);
   });
 
@@ -468,8 +490,8 @@ describe('scheduling', () => {
     const tasks = [task(1, 1), task(2, 2, { executionSet: 1, db: ON_DN2 }), task(3, 3)];
     let result = run(scheduler(), { kind: 'pulled', tasks, nowMillis: 0 });
     expect(dispatched(result.effects)).toEqual([1, 2]);
-    result = run(result.state, { kind: 'failed', taskId: 1, reason: 'x', nowMillis: 1 });
-    result = run(result.state, { kind: 'finished', taskId: 2, nowMillis: 2 });
+    result = run(result.state, { kind: 'failed', taskIds: [1], reason: 'x', nowMillis: 1 });
+    result = run(result.state, { kind: 'finished', taskIds: [2], nowMillis: 2 });
     expect(currentGroup(result.state, 1)).toEqual([]);
     result = run(result.state, {
       kind: 'pulled',
@@ -485,11 +507,11 @@ describe('scheduling', () => {
     tasks.push(task(5, 1, { db: ON_DN2 }));
     let result = run(scheduler(), { kind: 'pulled', tasks, nowMillis: 0 });
     expect(result.effects.filter((e) => e.kind === 'dispatch')).toEqual([
-      { kind: 'dispatch', taskId: 1, node: 'dn1' },
-      { kind: 'dispatch', taskId: 2, node: 'dn1' },
-      { kind: 'dispatch', taskId: 5, node: 'dn2' },
+      { kind: 'dispatch', taskIds: [1], node: 'dn1' },
+      { kind: 'dispatch', taskIds: [2], node: 'dn1' },
+      { kind: 'dispatch', taskIds: [5], node: 'dn2' },
     ]);
-    result = run(result.state, { kind: 'finished', taskId: 2, nowMillis: 1 });
+    result = run(result.state, { kind: 'finished', taskIds: [2], nowMillis: 1 });
     expect(dispatched(result.effects)).toEqual([3]);
   });
 
@@ -506,9 +528,9 @@ describe('queries', () => {
     const tasks = [task(1, 1), task(2, 1, { db: ON_DN2 }), task(3, 1)];
     let state = run(scheduler(), { kind: 'pulled', tasks, nowMillis: 0 }).state;
     expect(finishedThrough(state)).toBe(0);
-    state = run(state, { kind: 'finished', taskId: 2, nowMillis: 1 }).state;
+    state = run(state, { kind: 'finished', taskIds: [2], nowMillis: 1 }).state;
     expect(finishedThrough(state)).toBe(0);
-    state = run(state, { kind: 'finished', taskId: 1, nowMillis: 1 }).state;
+    state = run(state, { kind: 'finished', taskIds: [1], nowMillis: 1 }).state;
     expect(finishedThrough(state)).toBe(2);
     const open = { ...state.tasks.get(3)!, taskId: 8 };
     const saved = {
@@ -543,7 +565,7 @@ describe('queries', () => {
     state = run(state, { kind: 'pulled', tasks: [heavy[1]!], nowMillis: 0 }).state;
     expect(unfinishedWeight(state)).toBe(100);
     expect(wantsPull(state)).toBe(false);
-    state = run(state, { kind: 'finished', taskId: 1, nowMillis: 1 }).state;
+    state = run(state, { kind: 'finished', taskIds: [1], nowMillis: 1 }).state;
     expect(wantsPull(state)).toBe(true);
     expect(wantsPull(run(state, { kind: 'stop' }).state)).toBe(false);
   });
@@ -558,7 +580,7 @@ describe('queries', () => {
     state = run(state, { kind: 'pulled', tasks: [task(3, 3)], nowMillis: 0 }).state;
     expect(unfinishedWeight(state)).toBeLessThan(100);
     expect(wantsPull(state)).toBe(false);
-    state = run(state, { kind: 'finished', taskId: 1, nowMillis: 1 }).state;
+    state = run(state, { kind: 'finished', taskIds: [1], nowMillis: 1 }).state;
     expect(wantsPull(state)).toBe(true);
   });
 
@@ -569,17 +591,17 @@ describe('queries', () => {
       nowMillis: 0,
     }).state;
     expect(lag(state, 1000)).toEqual({ lagTasks: 2, lagMillis: 990 });
-    state = run(state, { kind: 'finished', taskId: 1, nowMillis: 1 }).state;
+    state = run(state, { kind: 'finished', taskIds: [1], nowMillis: 1 }).state;
     expect(lag(state, 1000)).toEqual({ lagTasks: 1, lagMillis: 980 });
-    state = run(state, { kind: 'finished', taskId: 2, nowMillis: 1 }).state;
+    state = run(state, { kind: 'finished', taskIds: [2], nowMillis: 1 }).state;
     expect(lag(state, 1000)).toEqual({ lagTasks: 0, lagMillis: 0 });
   });
 
   it('queueStatus shows one row per set and queue with its current task', () => {
     const tasks = [task(1, 1), task(2, 1, { db: ON_DN2 }), task(3, 2, { db: ON_DN2 })];
     let state = run(scheduler(), { kind: 'pulled', tasks, nowMillis: 100 }).state;
-    state = run(state, { kind: 'finished', taskId: 1, nowMillis: 150 }).state;
-    state = run(state, { kind: 'failed', taskId: 2, reason: 'x', nowMillis: 160 }).state;
+    state = run(state, { kind: 'finished', taskIds: [1], nowMillis: 150 }).state;
+    state = run(state, { kind: 'failed', taskIds: [2], reason: 'x', nowMillis: 160 }).state;
     expect(queueStatus(state, 400)).toEqual([
       {
         executionSet: 0,
@@ -608,8 +630,8 @@ describe('queries', () => {
   it('metrics cover the tasks finished in the window', () => {
     const tasks = [task(1, 1), task(2, 1, { db: ON_DN2 }), task(3, 2)];
     let state = run(scheduler(), { kind: 'pulled', tasks, nowMillis: 1000 }).state;
-    state = run(state, { kind: 'finished', taskId: 1, nowMillis: 1100 }).state;
-    state = run(state, { kind: 'finished', taskId: 2, nowMillis: 1300 }).state;
+    state = run(state, { kind: 'finished', taskIds: [1], nowMillis: 1100 }).state;
+    state = run(state, { kind: 'finished', taskIds: [2], nowMillis: 1300 }).state;
     expect(metrics(state, 11_000, 10)).toEqual({
       status: 'ENABLED',
       finishedTasks: 2,
@@ -629,16 +651,171 @@ describe('queries', () => {
     const tasks = [1, 2, 3, 4, 5].map((id) => task(id, id));
     let state = run(scheduler(), { kind: 'pulled', tasks, nowMillis: 0 }).state;
     for (const id of [1, 2, 3])
-      state = run(state, { kind: 'finished', taskId: id, nowMillis: 1 }).state;
+      state = run(state, { kind: 'finished', taskIds: [id], nowMillis: 1 }).state;
     const pruned = prune(state, 1);
     expect([...pruned.tasks.keys()].sort()).toEqual([3, 4, 5]);
     expect(finishedThrough(pruned)).toBe(3);
     expect(pruned.finishedFloor).toBe(3);
     expect(prune(pruned, 1)).toBe(pruned);
-    expect(run(pruned, { kind: 'finished', taskId: 4, nowMillis: 2 }).effects).toContainEqual({
+    expect(run(pruned, { kind: 'finished', taskIds: [4], nowMillis: 2 }).effects).toContainEqual({
       kind: 'dispatch',
-      taskId: 5,
+      taskIds: [5],
       node: 'dn1',
     });
+  });
+});
+
+describe('batches of appends', () => {
+  const batching = (overrides: Partial<SchedulerConfig> = {}): SchedulerState =>
+    scheduler('ENABLED', { maxBatchTasks: 3, maxBatchWeight: 10, ...overrides });
+  const runs = (effects: readonly SchedulerEffect[]): (readonly number[])[] =>
+    effects.flatMap((e) => (e.kind === 'dispatch' ? [e.taskIds] : []));
+
+  it('runs consecutive appends to one table as one run, across groups, in id order', () => {
+    const tasks = [
+      task(1, 1),
+      task(2, 2, { partitions: ['p1'] }),
+      task(3, 3, { partitions: ['p1'] }),
+    ];
+    let result = run(batching(), { kind: 'pulled', tasks, nowMillis: 7 });
+    expect(result.effects.filter((e) => e.kind === 'dispatch')).toEqual([
+      { kind: 'dispatch', taskIds: [1, 2, 3], node: 'dn1' },
+    ]);
+    for (const id of [1, 2, 3]) {
+      expect(result.state.tasks.get(id)).toMatchObject({
+        state: 'EXECUTING',
+        attempts: 1,
+        executionNode: 'dn1',
+        startMillis: 7,
+      });
+    }
+    result = run(result.state, { kind: 'finished', taskIds: [1, 2, 3], nowMillis: 9 });
+    expect([1, 2, 3].map((id) => stateOf(result.state, id))).toEqual([
+      'FINISHED',
+      'FINISHED',
+      'FINISHED',
+    ]);
+    expect(result.effects[0]).toMatchObject({ kind: 'persist' });
+    expect(finishedThrough(result.state)).toBe(3);
+  });
+
+  it('ends a batch at a task of another kind, table or database', () => {
+    const tasks = [
+      task(1, 1),
+      task(2, 2),
+      task(3, 3, { operationType: 'ADD_COLUMN', partitions: [], weight: 1 }),
+      task(4, 4),
+      task(5, 5, { table: 'u' }),
+      task(6, 6, { table: 'u' }),
+      task(7, 7, { db: 'dfs://db0' }), // on dn1 as well
+    ];
+    let result = run(batching(), { kind: 'pulled', tasks, nowMillis: 0 });
+    expect(runs(result.effects)).toEqual([[1, 2]]);
+    result = run(result.state, { kind: 'finished', taskIds: [1, 2], nowMillis: 1 });
+    expect(runs(result.effects)).toEqual([[3]]);
+    result = run(result.state, { kind: 'finished', taskIds: [3], nowMillis: 2 });
+    expect(runs(result.effects)).toEqual([[4]]);
+    result = run(result.state, { kind: 'finished', taskIds: [4], nowMillis: 3 });
+    expect(runs(result.effects)).toEqual([[5, 6]]);
+    result = run(result.state, { kind: 'finished', taskIds: [5, 6], nowMillis: 4 });
+    expect(runs(result.effects)).toEqual([[7]]);
+  });
+
+  it('holds at most maxBatchTasks tasks and maxBatchWeight rows; a heavier first task goes alone', () => {
+    const light = [1, 2, 3, 4].map((id) => task(id, id));
+    expect(runs(run(batching(), { kind: 'pulled', tasks: light, nowMillis: 0 }).effects)).toEqual([
+      [1, 2, 3],
+    ]);
+    const heavy = [
+      task(1, 1, { weight: 25 }),
+      task(2, 2, { weight: 4 }),
+      task(3, 3, { weight: 6 }),
+      task(4, 4, { weight: 7 }),
+    ];
+    let result = run(batching(), { kind: 'pulled', tasks: heavy, nowMillis: 0 });
+    expect(runs(result.effects)).toEqual([[1]]);
+    result = run(result.state, { kind: 'finished', taskIds: [1], nowMillis: 1 });
+    expect(runs(result.effects)).toEqual([[2, 3]]); // 4 + 6 = 10; + 7 would pass 10
+  });
+
+  it('runs the tasks of a failed batch again one by one, in group order', () => {
+    const tasks = [1, 2, 3].map((id) => task(id, id));
+    let result = run(batching(), { kind: 'pulled', tasks, nowMillis: 0 });
+    result = run(result.state, {
+      kind: 'failed',
+      taskIds: [1, 2, 3],
+      reason: 'disk full',
+      nowMillis: 0,
+    });
+    for (const id of [1, 2, 3]) {
+      expect(result.state.tasks.get(id)).toMatchObject({ state: 'FAILED', details: 'disk full' });
+    }
+    result = run(result.state, { kind: 'tick', nowMillis: 100 });
+    expect(runs(result.effects)).toEqual([[1]]);
+    result = run(result.state, { kind: 'finished', taskIds: [1], nowMillis: 101 });
+    expect(runs(result.effects)).toEqual([[2]]);
+    result = run(result.state, { kind: 'pulled', tasks: [task(4, 4), task(5, 5)], nowMillis: 102 });
+    expect(runs(result.effects)).toEqual([]); // task 2 still runs
+    result = run(result.state, { kind: 'finished', taskIds: [2], nowMillis: 103 });
+    expect(runs(result.effects)).toEqual([[3]]);
+    result = run(result.state, { kind: 'finished', taskIds: [3], nowMillis: 104 });
+    expect(runs(result.effects)).toEqual([[4, 5]]);
+  });
+
+  it('after a restart runs the batch it lost again, as a batch', () => {
+    const tasks = [1, 2].map((id) => task(id, id));
+    let state = run(batching(), { kind: 'pulled', tasks, nowMillis: 0 }).state;
+    const result = run(state, { kind: 'recover', nowMillis: 5 });
+    expect(runs(result.effects)).toEqual([[1, 2]]);
+    state = result.state;
+    expect(state.tasks.get(2)).toMatchObject({ state: 'EXECUTING', attempts: 2 });
+  });
+
+  it('batches each execution set on its own, and needs a free worker', () => {
+    const tasks = [
+      task(1, 1),
+      task(2, 2, { executionSet: 1, db: ON_DN2 }),
+      task(3, 3),
+      task(4, 4, { executionSet: 1, db: ON_DN2 }),
+    ];
+    const result = run(batching(), { kind: 'pulled', tasks, nowMillis: 0 });
+    expect(result.effects.filter((e) => e.kind === 'dispatch')).toEqual([
+      { kind: 'dispatch', taskIds: [1, 3], node: 'dn1' },
+      { kind: 'dispatch', taskIds: [2, 4], node: 'dn2' },
+    ]);
+    const oneWorker = batching({ workerNum: 1 });
+    const other = task(1, 1, { executionSet: 1 });
+    const busyNode = run(oneWorker, { kind: 'pulled', tasks: [other], nowMillis: 0 }).state;
+    const waiting = run(busyNode, {
+      kind: 'pulled',
+      tasks: [task(2, 2), task(3, 3)],
+      nowMillis: 1,
+    });
+    expect(runs(waiting.effects)).toEqual([]);
+    expect(
+      runs(run(waiting.state, { kind: 'finished', taskIds: [1], nowMillis: 2 }).effects),
+    ).toEqual([[2, 3]]);
+  });
+
+  it('a batch takes one worker of its node', () => {
+    const tasks = [task(1, 1), task(2, 2), task(3, 3, { executionSet: 1, db: 'dfs://db0' })];
+    const result = run(batching({ workerNum: 2 }), { kind: 'pulled', tasks, nowMillis: 0 });
+    expect(result.effects.filter((e) => e.kind === 'dispatch')).toEqual([
+      { kind: 'dispatch', taskIds: [1, 2], node: 'dn1' },
+      { kind: 'dispatch', taskIds: [3], node: 'dn1' },
+    ]);
+    expect([1, 2, 3].map((id) => result.state.tasks.get(id)?.runId)).toEqual([1, 1, 3]);
+  });
+
+  it('finishes only the tasks of a run that still execute (one was skipped meanwhile)', () => {
+    let state = run(batching(), {
+      kind: 'pulled',
+      tasks: [task(1, 1), task(2, 2)],
+      nowMillis: 0,
+    }).state;
+    state = run(state, { kind: 'stop' }, { kind: 'skip', taskIds: [2], nowMillis: 1 }).state;
+    const result = run(state, { kind: 'finished', taskIds: [1, 2], nowMillis: 2 });
+    expect(result.state.tasks.get(1)).toMatchObject({ state: 'FINISHED', finishMillis: 2 });
+    expect(result.state.tasks.get(2)).toMatchObject({ state: 'FINISHED', finishMillis: 1 });
   });
 });

@@ -2,9 +2,12 @@
 // (tasks pulled, a task finished or failed, the clock, operator commands), effects out
 // (persist, dispatch, state changes, errors). The driver performs `persist` before any
 // `dispatch`. Per execution set, groups run one after another; the tasks of the current
-// group run at once on their queues' data nodes, at most workerNum per node. A failed task
-// is retried with backoff; after maxAttempts failures the slave is STOPPED. No I/O, no
-// clock: every time is a number of milliseconds carried by the event.
+// group run at once on their queues' data nodes, at most workerNum per node. Consecutive
+// appends to one table at the head of a set go to one node as one run (a batch), which the
+// node applies in id order as one slave transaction: the same rows in the same order as one
+// task after another, at the cost of one transaction. A failed task is retried with backoff,
+// alone; after maxAttempts failures the slave is STOPPED. No I/O, no clock: every time is a
+// number of milliseconds carried by the event.
 
 import { assert, unreachable } from '../assert.ts';
 import type { ReplicationTask, TaskId } from './replication-task.ts';
@@ -24,6 +27,11 @@ export interface SlaveTask extends ReplicationTask {
   readonly attempts: number;
   /** The data node of the last run ('' until dispatched). */
   readonly executionNode: string;
+  /**
+   * The first task of the last run (its own id until dispatched, and when it ran alone): the
+   * tasks of one batch share it, and take one worker together.
+   */
+  readonly runId: TaskId;
   /** When the last run started (0 until dispatched). */
   readonly startMillis: number;
   /** When the task finished (0 until then, and for a task skipped without a time). */
@@ -42,6 +50,10 @@ export interface SchedulerConfig {
   readonly nodes: readonly string[];
   /** clusterReplicationWorkerNum: tasks one data node runs at once. */
   readonly workerNum: number;
+  /** Most tasks in one batch (1: no batching). */
+  readonly maxBatchTasks: number;
+  /** Most weight (rows) in one batch; a first task heavier than this goes alone. */
+  readonly maxBatchWeight: number;
   /** Failures of one task that stop replication (30 in SPEC §7.4). */
   readonly maxAttempts: number;
   /** Backoff after the first failure; it doubles per failure up to retryMaxMillis. */
@@ -76,12 +88,12 @@ export type SchedulerEvent =
       readonly tasks: readonly ReplicationTask[];
       readonly nowMillis: number;
     }
-  /** A data node applied a dispatched task. */
-  | { readonly kind: 'finished'; readonly taskId: TaskId; readonly nowMillis: number }
-  /** A dispatched task failed on its data node. */
+  /** A data node applied a dispatched run (every task of it). */
+  | { readonly kind: 'finished'; readonly taskIds: readonly TaskId[]; readonly nowMillis: number }
+  /** A dispatched run failed on its data node (every task of it). */
   | {
       readonly kind: 'failed';
-      readonly taskId: TaskId;
+      readonly taskIds: readonly TaskId[];
       readonly reason: string;
       readonly nowMillis: number;
     }
@@ -109,8 +121,11 @@ export type SchedulerEffect =
       readonly stoppedReason?: string;
       readonly pulledThrough?: TaskId;
     }
-  /** Run the task on the data node. */
-  | { readonly kind: 'dispatch'; readonly taskId: TaskId; readonly node: string }
+  /**
+   * Run the tasks on the data node: one task, or a batch of appends to one table, applied in
+   * this (id) order as one slave transaction.
+   */
+  | { readonly kind: 'dispatch'; readonly taskIds: readonly TaskId[]; readonly node: string }
   /** For the log: the replication state changed. */
   | {
       readonly kind: 'stateChanged';
@@ -155,6 +170,7 @@ export function createScheduler(
   assert(config.nodes.length >= 1, 'a slave cluster has data nodes');
   assert(config.workerNum >= 1, 'clusterReplicationWorkerNum is at least 1');
   assert(config.maxAttempts >= 1, 'a task may run at least once');
+  assert(config.maxBatchTasks >= 1, 'a run holds at least one task');
   const highest = tasks.reduce((max, t) => Math.max(max, t.taskId), 0);
   const pulledThrough = Math.max(saved?.pulledThrough ?? 0, highest);
   const finishedFloor = saved?.finishedThrough ?? 0;
@@ -213,9 +229,11 @@ function applyEvent(draft: Draft, event: SchedulerEvent): void {
     case 'pulled':
       return pulled(draft, event.tasks, event.nowMillis);
     case 'finished':
-      return finished(draft, event.taskId, event.nowMillis);
+      for (const id of event.taskIds) finished(draft, id, event.nowMillis);
+      return;
     case 'failed':
-      return failed(draft, event.taskId, event.reason, event.nowMillis);
+      for (const id of event.taskIds) failed(draft, id, event.reason, event.nowMillis);
+      return;
     case 'tick':
       return;
     case 'stop':
@@ -281,6 +299,7 @@ function pulled(draft: Draft, tasks: readonly ReplicationTask[], nowMillis: numb
       state: inScope ? 'WAITING' : 'FINISHED',
       attempts: 0,
       executionNode: '',
+      runId: task.taskId,
       startMillis: 0,
       finishMillis: inScope ? 0 : nowMillis,
       details: inScope ? '' : IGNORED_DETAILS,
@@ -354,33 +373,83 @@ function recover(draft: Draft): void {
   }
 }
 
-/** Dispatches every task of each set's current group that may run now and has a worker. */
+/**
+ * Dispatches, per execution set, the batch at its head when there is one, else every task of
+ * its current group that may run now; each run takes a worker of its node.
+ */
 function schedule(draft: Draft, nowMillis: number): void {
-  const busy = new Map<string, number>();
+  const runs = new Map<string, Set<TaskId>>();
   for (const task of draft.tasks.values()) {
-    if (task.state === 'EXECUTING') {
-      busy.set(task.executionNode, (busy.get(task.executionNode) ?? 0) + 1);
-    }
+    if (task.state !== 'EXECUTING') continue;
+    const onNode = runs.get(task.executionNode) ?? new Set<TaskId>();
+    runs.set(task.executionNode, onNode.add(task.runId));
   }
+  const busy = new Map([...runs].map(([node, ids]) => [node, ids.size]));
   for (const set of [0, 1] as const) {
-    for (const task of currentGroup(draft, set)) {
-      const due =
-        task.state === 'WAITING' ||
-        (task.state === 'FAILED' && task.nextAttemptMillis <= nowMillis);
-      const node = nodeOf(task.queueId, draft.config.nodes);
+    const batch = headBatch(draft, set);
+    const runs =
+      batch.length > 1
+        ? [batch]
+        : currentGroup(draft, set)
+            .filter(
+              (t) =>
+                t.state === 'WAITING' || (t.state === 'FAILED' && t.nextAttemptMillis <= nowMillis),
+            )
+            .map((t) => [t]);
+    for (const run of runs) {
+      const node = nodeOf((run[0] as SlaveTask).queueId, draft.config.nodes);
       const running = busy.get(node) ?? 0;
-      if (!due || running >= draft.config.workerNum) continue;
+      if (running >= draft.config.workerNum) continue;
       busy.set(node, running + 1);
-      put(draft, {
-        ...task,
-        state: 'EXECUTING',
-        attempts: task.attempts + 1,
-        executionNode: node,
-        startMillis: nowMillis,
-      });
-      draft.effects.push({ kind: 'dispatch', taskId: task.taskId, node });
+      dispatch(draft, run, node, nowMillis);
     }
   }
+}
+
+function dispatch(draft: Draft, run: readonly SlaveTask[], node: string, nowMillis: number): void {
+  for (const task of run) {
+    put(draft, {
+      ...task,
+      state: 'EXECUTING',
+      attempts: task.attempts + 1,
+      executionNode: node,
+      runId: (run[0] as SlaveTask).taskId,
+      startMillis: nowMillis,
+    });
+  }
+  draft.effects.push({ kind: 'dispatch', taskIds: run.map((t) => t.taskId), node });
+}
+
+/**
+ * The batch at the head of execution set `set`: its unfinished tasks from the first, in id
+ * order, while each is a WAITING append to the first one's table, within maxBatchTasks and
+ * maxBatchWeight. Applied in id order, they give what running them one by one gives, groups
+ * in order included. Nothing runs beside it in the set: no task of the set before the batch
+ * is unfinished, and any task after it is in a later group or in the first task's group
+ * (which its tasks do not conflict with). A FAILED task is never in a batch: it runs alone,
+ * so its failure is its own.
+ */
+function headBatch(draft: Draft, set: 0 | 1): SlaveTask[] {
+  const open = [...draft.tasks.values()]
+    .filter((t) => t.executionSet === set && t.state !== 'FINISHED')
+    .sort((a, b) => a.taskId - b.taskId);
+  const first = open[0];
+  const batch: SlaveTask[] = [];
+  if (first === undefined) return batch;
+  let weight = 0;
+  for (const task of open) {
+    const joins =
+      task.state === 'WAITING' &&
+      task.operationType === 'APPEND' &&
+      task.db === first.db &&
+      task.table === first.table &&
+      batch.length < draft.config.maxBatchTasks &&
+      (batch.length === 0 || weight + task.weight <= draft.config.maxBatchWeight);
+    if (!joins) break;
+    batch.push(task);
+    weight += task.weight;
+  }
+  return batch;
 }
 
 /**
