@@ -267,6 +267,22 @@ describe('HTTP server behaviour', () => {
     expect(text).not.toContain('token-secret-456');
   });
 
+  it('logs each answered request at debug only, with its path, status and time', async () => {
+    const atDebug = await start({ logLevel: 'debug' });
+    await atDebug.client.postJson('/echo?x=1', { a: 1 });
+    const lines = atDebug.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((l) => l['msg'] === 'request answered')).toEqual([
+      expect.objectContaining({ level: 20, method: 'POST', path: '/echo', statusCode: 200 }),
+    ]);
+    const atInfo = await start({ logLevel: 'info' });
+    await atInfo.client.postJson('/echo', { a: 1 });
+    await rejection(atInfo.client.postJson('/bug', {}));
+    // The failure of ours is logged at error; nothing is logged of the request that went well.
+    const infoLines = atInfo.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(infoLines.filter((l) => JSON.stringify(l).includes('/echo'))).toEqual([]);
+    expect(infoLines.some((l) => l['level'] === 50)).toBe(true);
+  });
+
   it('close() lets a request in flight finish, then refuses new connections', async () => {
     const { server, client } = await start();
     const inFlight = client.postJson('/wait', {});
