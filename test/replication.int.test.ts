@@ -109,6 +109,11 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
       )
       .catch((e: unknown) => e);
     expect(isShoalError(error, 'REPLICATED_READ_ONLY')).toBe(true);
+    // The SDK's append, whose session and privilege the controller checks in one step.
+    const appended = await onSlave
+      .append(TUTORIAL_DB, TUTORIAL_TABLE, tutorialColumns(1, 1))
+      .catch((e: unknown) => e);
+    expect(isShoalError(appended, 'REPLICATED_READ_ONLY')).toBe(true);
   }, 60_000);
 
   it('applies no task twice when the slave data node and controller are killed', async () => {
