@@ -1,10 +1,14 @@
 // Batches on the slave (SPEC §7.3): consecutive appends to one table run as one slave-side
 // transaction, in task id order, each task recorded applied with it (exactly once). Proves on
 // real processes that a backlog of one-row appends is applied in fewer runs than tasks, with
-// the master's rows in the master's order; and that when the slave controller dies after a
+// the master's rows in the master's order; that a batch with one damaged task data fails
+// whole and its tasks then run alone, so the damaged one holds back only what follows it;
+// and that when the slave controller dies after a
 // run was applied but before it learned so, the run it repeats after its restart, now joined
 // by tasks pulled meanwhile, applies only those: no task twice, none lost, no failed attempt.
 
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { Connection } from '../src/client/index.ts';
@@ -53,6 +57,15 @@ async function metric(url: string, name: string): Promise<number> {
 async function slaveDataNodeMetric(name: string): Promise<number> {
   const values = await Promise.all(slave.dataNodeUrls.map((url) => metric(url, name)));
   return values.reduce((a, b) => a + b, 0);
+}
+
+/** The task data file the master's coordinating data node (dn1) wrote last. */
+async function newestTaskFile(): Promise<string> {
+  const dir = path.join(master.dir, 'dn1', 'clusterReplication');
+  const tids = (await readdir(dir))
+    .filter((name) => name.endsWith('.task'))
+    .map((name) => Number.parseInt(name, 10));
+  return path.join(dir, `${Math.max(...tids)}.task`);
 }
 
 /** Runs `text` on the slave through a fresh session (its controller restarts in a test). */
@@ -136,6 +149,40 @@ describe('batches of appends on the slave', () => {
     expect(column(masterRows as never, 'Amount')).toHaveLength(80);
     const sum = await scalar(onMaster, `tableChecksum("${DB}", "backlog")`);
     expect(await onSlave((s) => scalar(s, `tableChecksum("${DB}", "backlog")`))).toBe(sum);
+  }, 240_000);
+
+  it('fails a whole batch when one task data fails its checksum, then runs its tasks alone', async () => {
+    await createTable('damaged');
+    await slaveCaughtUp();
+    await onSlave((s) => s.run('stopClusterReplication()'));
+    await onMaster.append(DB, 'damaged', oneRow(0));
+    await onMaster.append(DB, 'damaged', oneRow(1));
+    const file = await newestTaskFile(); // the second append's
+    await onMaster.append(DB, 'damaged', oneRow(2));
+    const bytes = await readFile(file);
+    const at = bytes.length - 1;
+    bytes[at] = (bytes[at] as number) ^ 0xff;
+    await writeFile(file, bytes);
+
+    // The batch of three fails as one (nothing of it is written, each task FAILED with the
+    // reason); alone, the first task goes through and the damaged one keeps failing, which
+    // holds back the third (group order).
+    await onSlave((s) => s.run('startClusterReplication()'));
+    const status = await eventually(
+      () => onSlave((s) => s.runOne('getSlaveReplicationStatus()')),
+      (v) => column(v, 'state').slice(-3).join() === 'FINISHED,FAILED,FAILED',
+    );
+    for (const details of column(status, 'details').slice(-2))
+      expect(String(details)).toMatch(/fails its checksum or size/);
+    const rows = `exec count(*) from loadTable("${DB}", "damaged")`;
+    expect(await onSlave((s) => scalar(s, rows))).toBe(1);
+
+    bytes[at] = (bytes[at] as number) ^ 0xff;
+    await writeFile(file, bytes);
+    await onSlave((s) => s.run('startClusterReplication()'));
+    await slaveCaughtUp();
+    const [masterRows, slaveRows] = await bothSides('damaged', 'Amount');
+    expect(slaveRows).toEqual(masterRows);
   }, 240_000);
 
   it('repeats a run the dead controller did not see finish, applying only the tasks that joined it', async () => {
