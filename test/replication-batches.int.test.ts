@@ -3,9 +3,9 @@
 // real processes that a backlog of one-row appends is applied in fewer runs than tasks, with
 // the master's rows in the master's order; that a batch with one damaged task data fails
 // whole and its tasks then run alone, so the damaged one holds back only what follows it;
-// and that when the slave controller dies after a
-// run was applied but before it learned so, the run it repeats after its restart, now joined
-// by tasks pulled meanwhile, applies only those: no task twice, none lost, no failed attempt.
+// and that when the slave controller dies after a run was applied but before it learned so,
+// the run it repeats after its restart, now joined by tasks pulled meanwhile, applies only
+// those: no task twice, none lost, no failed attempt.
 
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
