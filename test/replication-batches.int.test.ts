@@ -7,8 +7,7 @@
 // the run it repeats after its restart, now joined by tasks pulled meanwhile, applies only
 // those: no task twice, none lost, no failed attempt.
 
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { Connection } from '../src/client/index.ts';
@@ -21,6 +20,7 @@ import { parseMetrics, sampleValue } from '../src/net/metrics/test-support.ts';
 import {
   adminSession as login,
   eventually,
+  newestTaskFile,
   scalarOf as scalar,
   startReplicationPair,
   tableColumn as column,
@@ -57,15 +57,6 @@ async function metric(url: string, name: string): Promise<number> {
 async function slaveDataNodeMetric(name: string): Promise<number> {
   const values = await Promise.all(slave.dataNodeUrls.map((url) => metric(url, name)));
   return values.reduce((a, b) => a + b, 0);
-}
-
-/** The task data file the master's coordinating data node (dn1) wrote last. */
-async function newestTaskFile(): Promise<string> {
-  const dir = path.join(master.dir, 'dn1', 'clusterReplication');
-  const tids = (await readdir(dir))
-    .filter((name) => name.endsWith('.task'))
-    .map((name) => Number.parseInt(name, 10));
-  return path.join(dir, `${Math.max(...tids)}.task`);
 }
 
 /** Runs `text` on the slave through a fresh session (its controller restarts in a test). */
@@ -157,7 +148,7 @@ describe('batches of appends on the slave', () => {
     await onSlave((s) => s.run('stopClusterReplication()'));
     await onMaster.append(DB, 'damaged', oneRow(0));
     await onMaster.append(DB, 'damaged', oneRow(1));
-    const file = await newestTaskFile(); // the second append's
+    const file = await newestTaskFile(master); // the second append's
     await onMaster.append(DB, 'damaged', oneRow(2));
     const bytes = await readFile(file);
     const at = bytes.length - 1;

@@ -8,8 +8,7 @@
 // owner) leaves nothing half applied: once it is back the task applies exactly once.
 // How: real master and slave clusters (1 controller + 2 data nodes each).
 
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../src/client/index.ts';
@@ -20,6 +19,7 @@ import { parseMetrics, sampleValue } from '../src/net/metrics/test-support.ts';
 import {
   adminSession as login,
   eventually,
+  newestTaskFile,
   scalarOf as scalar,
   startReplicationPair,
   tableColumn as column,
@@ -128,7 +128,7 @@ describe('streamed task data', () => {
     await onSlave.run('rpc(getControllerAlias(), stopClusterReplication)');
     await onMaster.append(DB, 'damaged', bars(100));
     // The last file written is this append's; flip one byte in its last frame's data.
-    const file = await newestTaskFile();
+    const file = await newestTaskFile(pair.master);
     const bytes = await readFile(file);
     const at = bytes.length - 64;
     bytes[at] = (bytes[at] as number) ^ 0xff;
@@ -183,15 +183,6 @@ describe('streamed task data', () => {
     }
   }, 240_000);
 });
-
-/** The task data file the master's coordinating data node wrote last. */
-async function newestTaskFile(): Promise<string> {
-  const dir = path.join(pair.master.dir, 'dn1', 'clusterReplication');
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.task'));
-  const newest = names.map((n) => Number.parseInt(n, 10)).reduce((a, b) => Math.max(a, b), -1);
-  expect(newest).toBeGreaterThanOrEqual(0);
-  return path.join(dir, `${newest}.task`);
-}
 
 /** The slave data node that died at its crash point. */
 async function deadSlaveDataNode(): Promise<string> {

@@ -1,7 +1,7 @@
 // Helpers the replication tests and benchmarks share: the overrides that make a test cluster
 // a slave of a master, an admin session, and reading scalars and table columns.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -99,6 +99,16 @@ function withDefaults(defaults: readonly string[], extra: readonly string[] = []
   const keyOf = (line: string): string => line.slice(0, line.indexOf('='));
   const overridden = new Set(extra.map(keyOf));
   return [...defaults.filter((line) => !overridden.has(keyOf(line))), ...extra];
+}
+
+/** The task data file that data node `alias` of `master` wrote last (the newest task's). */
+export async function newestTaskFile(master: TestCluster, alias = 'dn1'): Promise<string> {
+  const dir = path.join(master.dir, alias, 'clusterReplication');
+  const tids = (await readdir(dir))
+    .filter((name) => name.endsWith('.task'))
+    .map((name) => Number.parseInt(name, 10));
+  if (tids.length === 0) throw new Error(`${dir} holds no task data file`);
+  return path.join(dir, `${Math.max(...tids)}.task`);
 }
 
 /** An admin session on the node at `url`. */
