@@ -107,8 +107,7 @@ export class ClusterCoordinator {
   /** A session on this node whose appends go through the cluster. */
   private localSession(user: string): QuerySession {
     return new QuerySession(this.options.store, this.options.functions, {
-      append: (db, table, columns, upsertKeys) =>
-        this.append(user, db, table, columns, null, upsertKeys),
+      append: (db, table, columns, upsertKeys) => this.append(user, db, table, columns, upsertKeys),
       user,
     });
   }
@@ -191,18 +190,13 @@ export class ClusterCoordinator {
     db: string,
     table: string,
     columns: readonly Column[],
-    replicationTaskId: number | null = null,
     upsertKeys?: readonly string[],
   ): Promise<number> {
-    const plan = await this.checkedPlan(user, db, table, columns, replicationTaskId !== null);
+    const plan = await this.checkedPlan(user, db, table, columns);
     const rows = rowsOfColumns(plan.columns);
-    const combinable =
-      replicationTaskId === null &&
-      upsertKeys === undefined &&
-      rows > 0 &&
-      rows <= MAX_COMBINED_APPEND_ROWS;
+    const combinable = upsertKeys === undefined && rows > 0 && rows <= MAX_COMBINED_APPEND_ROWS;
     if (combinable) return this.combiner.append(db, table, plan);
-    return this.commitAppend(db, table, plan, replicationTaskId, upsertKeys);
+    return this.commitAppend(db, table, plan, upsertKeys);
   }
 
   /** Appends (or upserts) the planned rows of `db`/`table` as one transaction: its rows. */
@@ -210,7 +204,6 @@ export class ClusterCoordinator {
     db: string,
     table: string,
     plan: PlannedRows,
-    replicationTaskId: number | null = null,
     upsertKeys?: readonly string[],
   ): Promise<number> {
     const begun = await this.begin(
@@ -257,7 +250,6 @@ export class ClusterCoordinator {
       prepares,
       { kind: upsertKeys === undefined ? 'APPEND' : 'UPSERT', db, table, rowsWritten: rows },
       taskData,
-      replicationTaskId === null ? [] : [replicationTaskId],
     );
     return rows;
   }
@@ -371,13 +363,8 @@ export class ClusterCoordinator {
     db: string,
     table: string,
     columns: readonly Column[],
-    replication: boolean,
   ): Promise<PlannedRows> {
-    const checked = this.check(
-      user,
-      { route: 'local', privilege: 'DB_WRITE', object: db },
-      replication,
-    );
+    const checked = this.check(user, { route: 'local', privilege: 'DB_WRITE', object: db });
     let plan: PlannedRows;
     try {
       plan = this.planOf(db, table, columns);
