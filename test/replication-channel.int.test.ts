@@ -214,6 +214,18 @@ describe('a master with two slaves', () => {
     expect(response.statusCode).toBe(200);
     const { token } = (await response.body.json()) as { token: string };
     expect(await pull(token)).toEqual({ status: 403, kind: 'PERMISSION_DENIED' });
+    // Task data on a master data node: the same session and privilege, checked in one step.
+    const fetchData = async (auth: string | undefined): Promise<unknown> => {
+      const response = await request(
+        `${master.dataNodeUrls[0]}/replication/task-data?tid=1&crc32=0`,
+        { headers: auth === undefined ? {} : { authorization: `Bearer ${auth}` } },
+      );
+      const body = (await response.body.json()) as { kind?: unknown };
+      return { status: response.statusCode, kind: body.kind };
+    };
+    expect(await fetchData(undefined)).toEqual({ status: 401, kind: 'SESSION_EXPIRED' });
+    expect(await fetchData('0'.repeat(64))).toEqual({ status: 401, kind: 'SESSION_EXPIRED' });
+    expect(await fetchData(token)).toEqual({ status: 403, kind: 'PERMISSION_DENIED' });
     const known = await finishedBySlave();
     expect(known.has('127.0.0.1:1')).toBe(false);
   }, 60_000);

@@ -234,6 +234,8 @@ async function streamAppends(
     (task) => new TaskDataCheck(task.tid, { bytes: task.bytes, crc32: task.dataCrc32 }),
   );
   const fetcher = new TaskDataFetcher(sources, tasks, masterToken);
+  // Small tasks' data is on its way while the transaction is checked and begun.
+  fetcher.prefetchFrom(0);
   async function* frames(): AsyncGenerator<StreamedChunk> {
     let frame = 0;
     for (const [i, check] of checks.entries()) {
@@ -324,9 +326,7 @@ class TaskDataFetcher {
 
   /** The bytes of task `index`'s data as they arrive. */
   body(index: number): AsyncIterable<Uint8Array> {
-    for (let i = index; i < Math.min(this.tasks.length, index + PREFETCH_TASKS); i++) {
-      this.prefetch(i);
-    }
+    this.prefetchFrom(index);
     const whole = this.ahead.get(index);
     this.ahead.delete(index);
     if (whole !== undefined)
@@ -335,6 +335,13 @@ class TaskDataFetcher {
       })();
     const task = this.tasks[index] as StoredTask;
     return this.client(task).getStream(this.path(task), { headers: this.headers });
+  }
+
+  /** Starts fetching the small tasks' data among tasks `index` to index + PREFETCH_TASKS - 1. */
+  prefetchFrom(index: number): void {
+    for (let i = index; i < Math.min(this.tasks.length, index + PREFETCH_TASKS); i++) {
+      this.prefetch(i);
+    }
   }
 
   private prefetch(index: number): void {
