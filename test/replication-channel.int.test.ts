@@ -14,7 +14,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../src/client/index.ts';
 import type { Value } from '../src/query/value.ts';
-import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
+import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 
 const DB = 'dfs://channel';
@@ -206,13 +206,16 @@ describe('a master with two slaves', () => {
     expect(await pull(undefined)).toEqual({ status: 401, kind: 'SESSION_EXPIRED' });
     expect(await pull('0'.repeat(64))).toEqual({ status: 401, kind: 'SESSION_EXPIRED' });
     await onMaster.run('createUser("reader", "reader-pw-1")');
-    const response = await request(`${master.controllerUrl}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'reader', password: 'reader-pw-1' }),
-    });
-    expect(response.statusCode).toBe(200);
-    const { token } = (await response.body.json()) as { token: string };
+    const tokenFor = async (user: string, password: string): Promise<string> => {
+      const response = await request(`${master.controllerUrl}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user, password }),
+      });
+      expect(response.statusCode).toBe(200);
+      return ((await response.body.json()) as { token: string }).token;
+    };
+    const token = await tokenFor('reader', 'reader-pw-1');
     expect(await pull(token)).toEqual({ status: 403, kind: 'PERMISSION_DENIED' });
     // Task data on a master data node: the same session and privilege, checked in one step.
     const fetchData = async (auth: string | undefined): Promise<unknown> => {
@@ -226,6 +229,23 @@ describe('a master with two slaves', () => {
     expect(await fetchData(undefined)).toEqual({ status: 401, kind: 'SESSION_EXPIRED' });
     expect(await fetchData('0'.repeat(64))).toEqual({ status: 401, kind: 'SESSION_EXPIRED' });
     expect(await fetchData(token)).toEqual({ status: 403, kind: 'PERMISSION_DENIED' });
+    // An admin's fetch is let through (no such task here), and refused again soon after its
+    // session ends: the data node remembers a grant only briefly.
+    const adminToken = await tokenFor('admin', TEST_ADMIN_PASSWORD);
+    expect(await fetchData(adminToken)).toEqual({ status: 404, kind: 'TASK_DATA_MISSING' });
+    const logout = await request(`${master.controllerUrl}/api/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: '{}',
+    });
+    expect(logout.statusCode).toBe(200);
+    await logout.body.dump();
+    await eventually(
+      () => fetchData(adminToken),
+      (answer) =>
+        JSON.stringify(answer) === JSON.stringify({ status: 401, kind: 'SESSION_EXPIRED' }),
+      10_000,
+    );
     const known = await finishedBySlave();
     expect(known.has('127.0.0.1:1')).toBe(false);
   }, 60_000);

@@ -5,12 +5,23 @@
 import type { FastifyInstance } from 'fastify';
 import { isShoalError, ShoalError } from '../core/errors.ts';
 import { tokenOf } from '../net/public-wire.ts';
+import { RecentGrants } from '../cluster/auth/recent-grants.ts';
 import type { PeerClient } from '../cluster/internal-peer.ts';
 import type { TaskDataFiles } from './task-data-files.ts';
 import type { DataNodeReplicationMetrics } from './replication-metrics.ts';
 
 /** Where slave data nodes fetch task data. */
 export const TASK_DATA_PATH = '/replication/task-data';
+
+/**
+ * How long a slave's session, once the controller authorized a fetch on it, serves further
+ * fetches without asking again: a slave fetching a batch of small tasks would otherwise wait
+ * for a busy master controller once per task. A logout or revoked ADMIN reaches fetches
+ * after at most this.
+ */
+const FETCH_GRANT_MILLIS = 1000;
+/** Sessions remembered at once (a few per slave). */
+const FETCH_GRANT_SESSIONS = 64;
 
 /** Registers the task data route of a master data node; `metrics` counts the bytes served. */
 export function registerTaskDataRoute(
@@ -19,13 +30,18 @@ export function registerTaskDataRoute(
   controller: PeerClient,
   metrics?: DataNodeReplicationMetrics,
 ): void {
+  const grants = new RecentGrants(FETCH_GRANT_MILLIS, FETCH_GRANT_SESSIONS);
   app.get(TASK_DATA_PATH, async (request, reply) => {
-    // The slave's session and its ADMIN privilege, in one round trip to the controller.
-    await controller.json('/internal/authorize', {
-      token: tokenOf(request.headers.authorization),
-      privilege: 'ADMIN',
-      object: 'fetch replication task data',
-    });
+    const token = tokenOf(request.headers.authorization);
+    if (!grants.has(token, Date.now())) {
+      // The slave's session and its ADMIN privilege, in one round trip to the controller.
+      await controller.json('/internal/authorize', {
+        token,
+        privilege: 'ADMIN',
+        object: 'fetch replication task data',
+      });
+      grants.grant(token, Date.now());
+    }
     const query = (request.query ?? {}) as Record<string, unknown>;
     const tid = Number(query['tid']);
     const crc = Number(query['crc32']);
