@@ -378,13 +378,13 @@ function recover(draft: Draft): void {
  * its current group that may run now; each run takes a worker of its node.
  */
 function schedule(draft: Draft, nowMillis: number): void {
-  const runs = new Map<string, Set<TaskId>>();
+  const runsByNode = new Map<string, Set<TaskId>>();
   for (const task of draft.tasks.values()) {
     if (task.state !== 'EXECUTING') continue;
-    const onNode = runs.get(task.executionNode) ?? new Set<TaskId>();
-    runs.set(task.executionNode, onNode.add(task.runId));
+    const onNode = runsByNode.get(task.executionNode) ?? new Set<TaskId>();
+    runsByNode.set(task.executionNode, onNode.add(task.runId));
   }
-  const busy = new Map([...runs].map(([node, ids]) => [node, ids.size]));
+  const busy = new Map([...runsByNode].map(([node, ids]) => [node, ids.size]));
   for (const set of [0, 1] as const) {
     const batch = headBatch(draft, set);
     const runs =
@@ -430,14 +430,19 @@ function dispatch(draft: Draft, run: readonly SlaveTask[], node: string, nowMill
  * so its failure is its own.
  */
 function headBatch(draft: Draft, set: 0 | 1): SlaveTask[] {
-  const open = [...draft.tasks.values()]
-    .filter((t) => t.executionSet === set && t.state !== 'FINISHED')
-    .sort((a, b) => a.taskId - b.taskId);
-  const first = open[0];
+  const open = (t: SlaveTask | undefined): t is SlaveTask =>
+    t !== undefined && t.executionSet === set && t.state !== 'FINISHED';
+  let first: SlaveTask | undefined;
+  for (const task of draft.tasks.values()) {
+    if (open(task) && (first === undefined || task.taskId < first.taskId)) first = task;
+  }
   const batch: SlaveTask[] = [];
   if (first === undefined) return batch;
   let weight = 0;
-  for (const task of open) {
+  // Ids are gap-free: walk up from the first, past other sets' and finished tasks.
+  for (let id = first.taskId; id <= draft.pulledThrough; id++) {
+    const task = draft.tasks.get(id);
+    if (!open(task)) continue;
     const joins =
       task.state === 'WAITING' &&
       task.operationType === 'APPEND' &&
