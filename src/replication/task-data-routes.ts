@@ -30,17 +30,18 @@ export function registerTaskDataRoute(
   controller: PeerClient,
   metrics?: DataNodeReplicationMetrics,
 ): void {
+  // On the monotonic clock: a wall clock set back must not stretch a grant.
   const grants = new RecentGrants(FETCH_GRANT_MILLIS, FETCH_GRANT_SESSIONS);
   app.get(TASK_DATA_PATH, async (request, reply) => {
     const token = tokenOf(request.headers.authorization);
-    if (!grants.has(token, Date.now())) {
+    if (!grants.has(token, performance.now())) {
       // The slave's session and its ADMIN privilege, in one round trip to the controller.
       await controller.json('/internal/authorize', {
         token,
         privilege: 'ADMIN',
         object: 'fetch replication task data',
       });
-      grants.grant(token, Date.now());
+      grants.grant(token, performance.now());
     }
     const query = (request.query ?? {}) as Record<string, unknown>;
     const tid = Number(query['tid']);
