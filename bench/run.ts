@@ -7,6 +7,7 @@ import { benchQueries } from './query.bench.ts';
 import { benchStorageAppend } from './storage-append.bench.ts';
 
 import { benchReplication } from './replication.bench.ts';
+import { benchBacklog } from './backlog.bench.ts';
 
 // `npm run bench -- replication clusterAppend` runs only the benchmarks named.
 const BENCHES: Readonly<Record<string, () => Promise<unknown>>> = {
@@ -14,6 +15,7 @@ const BENCHES: Readonly<Record<string, () => Promise<unknown>>> = {
   query: benchQueries,
   clusterAppend: benchClusterAppend,
   replication: benchReplication,
+  backlog: benchBacklog,
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in BENCHES));
