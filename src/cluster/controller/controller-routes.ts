@@ -238,7 +238,7 @@ function registerTransactionRoutes(app: FastifyInstance, options: ControllerRout
 /**
  * Records a commit. On a master the task is recorded with it; on a slave, a commit that
  * applies replication tasks (one, or a batch of appends) records them as applied — or aborts
- * when any was applied already (exactly once, SPEC §7.3.4): both in the decision's LMDB
+ * when one of them was applied already (exactly once, SPEC §7.3.4): both in the decision's LMDB
  * transaction.
  */
 function commitDecision(
@@ -274,7 +274,7 @@ function commitDecision(
   );
 }
 
-/** The replication tasks a slave-side commit applies ([] for any other commit). */
+/** The replication tasks a slave-side commit applies ([] for every other commit). */
 function replicationTaskIdsOf(value: unknown): number[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || !value.every((id) => Number.isSafeInteger(id) && id > 0)) {

@@ -425,7 +425,7 @@ function dispatch(draft: Draft, run: readonly SlaveTask[], node: string, nowMill
  * order, while each is a WAITING append to the first one's table, within maxBatchTasks and
  * maxBatchWeight. Applied in id order, they give what running them one by one gives, groups
  * in order included. Nothing runs beside it in the set: no task of the set before the batch
- * is unfinished, and any task after it is in a later group or in the first task's group
+ * is unfinished, and each task after it is in a later group or in the first task's group
  * (which its tasks do not conflict with). A FAILED task is never in a batch: it runs alone,
  * so its failure is its own.
  */
