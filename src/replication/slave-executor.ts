@@ -26,6 +26,7 @@ import type { RowDelta } from '../storage/row-delta.ts';
 import type { TaskPart } from './master-log.ts';
 import type { Column } from '../core/types/column.ts';
 import { concatColumnSets } from '../core/types/column-ops.ts';
+import { batchable } from '../core/replication/slave-scheduler.ts';
 import { TASK_DATA_PATH } from './task-data-routes.ts';
 import type { DataNodeReplicationMetrics } from './replication-metrics.ts';
 
@@ -135,11 +136,7 @@ function runOf(value: unknown): StoredTask[] {
   const tasks = value.map((text: string) => JSON.parse(text, reviveTagged) as StoredTask);
   const first = tasks[0] as StoredTask;
   const batch = tasks.every(
-    (t, i) =>
-      t.operationType === 'APPEND' &&
-      t.db === first.db &&
-      t.table === first.table &&
-      (i === 0 || t.taskId > (tasks[i - 1] as StoredTask).taskId),
+    (t, i) => batchable(first, t) && (i === 0 || t.taskId > (tasks[i - 1] as StoredTask).taskId),
   );
   if (tasks.length > 1 && !batch) {
     throw new ShoalError(
@@ -293,13 +290,29 @@ async function fetchTaskData(
   part: TaskPart,
   masterToken: string,
 ): Promise<Uint8Array> {
-  const bytes = await client.getInto(
-    `${TASK_DATA_PATH}?tid=${task.tid}&crc32=${part.crc32}`,
-    // One buffer of the announced size, filled as the bytes arrive: no second copy to join.
-    (bytes) => Buffer.allocUnsafeSlow(bytes),
-    { headers: { authorization: `Bearer ${masterToken}` } },
-  );
+  const bytes = await fetchWhole(client, task.tid, part.crc32, bearer(masterToken));
   return checkedTaskData(task.tid, bytes, part.crc32);
+}
+
+/** The task data file of master transaction `tid` whole, as it came (unchecked). */
+function fetchWhole(
+  client: HttpClient,
+  tid: number,
+  crc32: number,
+  headers: Readonly<Record<string, string>>,
+): Promise<Uint8Array> {
+  // One buffer of the announced size, filled as the bytes arrive: no second copy to join.
+  return client.getInto(taskDataPath(tid, crc32), (size) => Buffer.allocUnsafeSlow(size), {
+    headers,
+  });
+}
+
+function taskDataPath(tid: number, crc32: number): string {
+  return `${TASK_DATA_PATH}?tid=${tid}&crc32=${crc32}`;
+}
+
+function bearer(masterToken: string): Readonly<Record<string, string>> {
+  return { authorization: `Bearer ${masterToken}` };
 }
 
 /** Task data of at most this size is fetched whole, ahead of its turn. */
@@ -321,7 +334,7 @@ class TaskDataFetcher {
   constructor(sources: SourceClients, tasks: readonly StoredTask[], masterToken: string) {
     this.sources = sources;
     this.tasks = tasks;
-    this.headers = { authorization: `Bearer ${masterToken}` };
+    this.headers = bearer(masterToken);
   }
 
   /** The bytes of task `index`'s data as they arrive. */
@@ -334,7 +347,9 @@ class TaskDataFetcher {
         yield await whole;
       })();
     const task = this.tasks[index] as StoredTask;
-    return this.client(task).getStream(this.path(task), { headers: this.headers });
+    return this.client(task).getStream(taskDataPath(task.tid, task.dataCrc32), {
+      headers: this.headers,
+    });
   }
 
   /** Starts fetching the small tasks' data among tasks `index` to index + PREFETCH_TASKS - 1. */
@@ -347,11 +362,7 @@ class TaskDataFetcher {
   private prefetch(index: number): void {
     const task = this.tasks[index] as StoredTask;
     if (this.ahead.has(index) || task.bytes > PREFETCH_MAX_TASK_BYTES) return;
-    const bytes = this.client(task).getInto(
-      this.path(task),
-      (size) => Buffer.allocUnsafeSlow(size),
-      { headers: this.headers },
-    );
+    const bytes = fetchWhole(this.client(task), task.tid, task.dataCrc32, this.headers);
     // A fetch that fails is reported when its turn comes (or never, when the run failed
     // before): not as an unhandled rejection now.
     bytes.catch(() => undefined);
@@ -360,10 +371,6 @@ class TaskDataFetcher {
 
   private client(task: StoredTask): HttpClient {
     return this.sources.of({ alias: task.srcAlias, host: task.srcHost, port: task.srcPort });
-  }
-
-  private path(task: StoredTask): string {
-    return `${TASK_DATA_PATH}?tid=${task.tid}&crc32=${task.dataCrc32}`;
   }
 }
 

@@ -445,9 +445,7 @@ function headBatch(draft: Draft, set: 0 | 1): SlaveTask[] {
     if (!open(task)) continue;
     const joins =
       task.state === 'WAITING' &&
-      task.operationType === 'APPEND' &&
-      task.db === first.db &&
-      task.table === first.table &&
+      batchable(first, task) &&
       batch.length < draft.config.maxBatchTasks &&
       (batch.length === 0 || weight + task.weight <= draft.config.maxBatchWeight);
     if (!joins) break;
@@ -455,6 +453,22 @@ function headBatch(draft: Draft, set: 0 | 1): SlaveTask[] {
     weight += task.weight;
   }
   return batch;
+}
+
+/**
+ * Whether `task` may be applied in one run after `first`: both append to the same table (so
+ * their rows, in id order, are what applying them one by one writes).
+ */
+export function batchable(
+  first: Pick<ReplicationTask, 'operationType' | 'db' | 'table'>,
+  task: Pick<ReplicationTask, 'operationType' | 'db' | 'table'>,
+): boolean {
+  return (
+    first.operationType === 'APPEND' &&
+    task.operationType === 'APPEND' &&
+    task.db === first.db &&
+    task.table === first.table
+  );
 }
 
 /**
