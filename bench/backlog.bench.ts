@@ -6,7 +6,6 @@
 // resident memory of every process is sampled throughout; the result is each one's peak.
 // It writes about three times the backlog to the temporary folder's disk.
 
-import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +20,7 @@ import {
   slaveOverrides,
   tableColumn as column,
 } from '../src/replication/test-support.ts';
+import { residentKiB } from './machine.ts';
 
 const TABLE = 'backlog';
 /** How often every process's resident memory is read. */
@@ -148,7 +148,7 @@ async function caughtUp(onMaster: Connection, onSlave: Connection): Promise<void
   }
 }
 
-/** Reads each process's resident memory (VmRSS) every SAMPLE_MILLIS; keeps the peaks. */
+/** Reads each process's resident memory every SAMPLE_MILLIS; keeps the peaks. */
 class RssSampler {
   private readonly peak = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
@@ -156,7 +156,7 @@ class RssSampler {
   constructor(processes: readonly { readonly alias: string; readonly pid: number }[]) {
     const sample = (): void => {
       for (const { alias, pid } of processes) {
-        const kib = vmRssKiB(pid);
+        const kib = residentKiB(pid);
         if (kib !== undefined) this.peak.set(alias, Math.max(this.peak.get(alias) ?? 0, kib));
       }
     };
@@ -172,15 +172,5 @@ class RssSampler {
 
   stop(): void {
     clearInterval(this.timer);
-  }
-}
-
-function vmRssKiB(pid: number): number | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
-    return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined; // no /proc here, or the process is gone
   }
 }

@@ -10,7 +10,6 @@
 
 import { adminSession as login, slaveOverrides } from '../src/replication/test-support.ts';
 import { performance } from 'node:perf_hooks';
-import { execFileSync } from 'node:child_process';
 import {
   TUTORIAL_DB,
   TUTORIAL_ROWS,
@@ -23,7 +22,7 @@ import type { Column } from '../src/core/types/column.ts';
 import { takeRows } from '../src/core/types/column-ops.ts';
 import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
-import { median } from './machine.ts';
+import { median, residentKiB } from './machine.ts';
 
 const REPEATS = 3;
 const STREAM_APPENDS = 100;
@@ -265,16 +264,8 @@ async function poll(done: () => Promise<boolean>, everyMillis: number): Promise<
 function rss(nodes: readonly { alias: string; pid: number }[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const node of nodes) {
-    try {
-      const kib = Number(
-        execFileSync('ps', ['-o', 'rss=', '-p', String(node.pid)])
-          .toString()
-          .trim(),
-      );
-      out[node.alias] = Math.round(kib / 1024);
-    } catch {
-      out[node.alias] = -1;
-    }
+    const kib = residentKiB(node.pid);
+    out[node.alias] = kib === undefined ? -1 : Math.round(kib / 1024);
   }
   return out;
 }
