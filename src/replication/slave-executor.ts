@@ -114,7 +114,13 @@ export function registerSlaveExecutor(
     const worker = board.take(tasks);
     try {
       const started = performance.now();
-      const executing = (): void => board.set(worker, tasks, 'EXECUTING');
+      // Called per frame; the board changes once.
+      let marked = false;
+      const executing = (): void => {
+        if (marked) return;
+        marked = true;
+        board.set(worker, tasks, 'EXECUTING');
+      };
       const applied = await executeRun(options, sources, tasks, token, executing);
       // Tasks an earlier run applied were not applied now: they are not counted twice.
       if (applied > 0) options.metrics?.taskApplied((performance.now() - started) / 1000, applied);
