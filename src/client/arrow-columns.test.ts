@@ -1,7 +1,8 @@
 // Proves Arrow tables become Shoal columns: any Shoal table survives toArrowTable, Arrow IPC and
 // columnsFromArrow bit-exact (fast-check over every type); plain Arrow types map as documented
 // with Arrow nulls as sentinels; dictionaries of any index width and several record batches
-// decode; unsupported types and mismatched metadata are INVALID_ARGUMENT.
+// decode; a slice of a table gives exactly its rows; unsupported types and mismatched metadata
+// are INVALID_ARGUMENT.
 
 import {
   Bool,
@@ -55,20 +56,21 @@ function plain(name: string, values: readonly unknown[], type: DataType): ArrowT
   return new ArrowTable({ [name]: vectorFromArray(values as unknown[], type) });
 }
 
+const tableArbitrary = fc.integer({ min: 0, max: 30 }).chain((rows) =>
+  fc.array(
+    fc
+      .constantFrom(...ALL_TYPES)
+      .chain((type) =>
+        fc
+          .array(cellArbitrary(type), { minLength: rows, maxLength: rows })
+          .map((cells) => columnFromValues(type, cells)),
+      ),
+    { minLength: 1, maxLength: 4 },
+  ),
+);
+
 describe('Arrow tables to Shoal columns', () => {
   it('round-trips any Shoal table through toArrowTable, IPC and columnsFromArrow', () => {
-    const tableArbitrary = fc.integer({ min: 0, max: 30 }).chain((rows) =>
-      fc.array(
-        fc
-          .constantFrom(...ALL_TYPES)
-          .chain((type) =>
-            fc
-              .array(cellArbitrary(type), { minLength: rows, maxLength: rows })
-              .map((cells) => columnFromValues(type, cells)),
-          ),
-        { minLength: 1, maxLength: 4 },
-      ),
-    );
     fc.assert(
       fc.property(tableArbitrary, (columns) => {
         const names = columns.map((_, i) => `col${i}`);
@@ -79,6 +81,43 @@ describe('Arrow tables to Shoal columns', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('takes exactly the rows of a slice of a table', () => {
+    const sliced = tableArbitrary.chain((columns) => {
+      const rows = columnValues(columns[0] as Column).length;
+      return fc.tuple(
+        fc.constant(columns),
+        fc.integer({ min: 0, max: rows }),
+        fc.integer({ min: 0, max: rows }),
+      );
+    });
+    fc.assert(
+      fc.property(sliced, ([columns, a, b]) => {
+        const [from, to] = a <= b ? [a, b] : [b, a];
+        const names = columns.map((_, i) => `col${i}`);
+        const back = columnsFromArrow(toArrowTable({ names, columns }).slice(from, to));
+        back.forEach(({ column }, i) => {
+          const whole = columns[i] as Column;
+          expect(column.type).toBe(whole.type);
+          expect(columnValues(column)).toEqual(columnValues(whole).slice(from, to));
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('takes the rows and nulls of a slice of plain Arrow columns', () => {
+    const table = new ArrowTable({
+      i: vectorFromArray([1, null, 3, 4, null], new Int32()),
+      t: vectorFromArray(['a', 'b', null, 'd', 'e'], new Utf8()),
+      y: vectorFromArray(['x', 'y', 'z', null, 'x'], new Dictionary(new Utf8(), new Int32())),
+    }).slice(1, 4);
+    expect(columnsFromArrow(table).map((c) => columnValues(c.column))).toEqual([
+      [NULL_INT32, 3, 4],
+      ['b', '', 'd'],
+      ['y', 'z', ''],
+    ]);
   });
 
   it('maps plain Arrow types to Shoal types, Arrow nulls to null sentinels', () => {

@@ -140,7 +140,7 @@ function symbolColumn(data: Data): Column {
       codes[i] = empty;
       continue;
     }
-    const code = unique.codes[Number(indices[data.offset + i])];
+    const code = unique.codes[Number(indices[i])];
     if (code === undefined)
       throw new ShoalError(
         'INVALID_ARGUMENT',
