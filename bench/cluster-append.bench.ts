@@ -20,14 +20,14 @@ import {
   TUTORIAL_ROWS,
   TUTORIAL_SCHEMA,
   tutorialColumns,
-  tutorialSchemeValues,
 } from '../src/cli/tutorial-data.ts';
 import { connect } from '../src/client/index.ts';
 import type { Connection } from '../src/client/index.ts';
 import type { Column } from '../src/core/types/column.ts';
 import { startTestCluster, TEST_ADMIN_PASSWORD } from '../src/cluster/process/test-cluster.ts';
-import { append, createDatabase, createPartitionedTable, Store } from '../src/storage/index.ts';
+import { append, Store } from '../src/storage/index.ts';
 import { median } from './machine.ts';
+import { createTutorialTables } from './tutorial-store.ts';
 
 /** Pairs measured, after WARMUP_PAIRS that are not (the nodes' code compiles, pages recycle). */
 const REPEATS = 11;
@@ -103,12 +103,7 @@ async function inProcessAppend(columns: readonly Column[]): Promise<number> {
   const dir = await mkdtemp(path.join(tmpdir(), 'shoal-bench-'));
   const store = await Store.open({ dir });
   try {
-    await createDatabase(store, TUTORIAL_DB, {
-      kind: 'VALUE',
-      type: 'DATE',
-      values: tutorialSchemeValues(),
-    });
-    await createPartitionedTable(store, TUTORIAL_DB, 't', TUTORIAL_SCHEMA, ['DateTime']);
+    await createTutorialTables(store, ['t']);
     const start = performance.now();
     await append(store, TUTORIAL_DB, 't', columns);
     return performance.now() - start;

@@ -12,15 +12,14 @@ import type { Column } from '../src/core/types/column.ts';
 import {
   TUTORIAL_DB,
   TUTORIAL_ROWS,
-  TUTORIAL_SCHEMA,
   TUTORIAL_TABLE,
   tutorialColumns,
-  tutorialSchemeValues,
 } from '../src/cli/tutorial-data.ts';
 import { QuerySession } from '../src/query/session.ts';
 import type { Value } from '../src/query/value.ts';
-import { append, createDatabase, createPartitionedTable, Store } from '../src/storage/index.ts';
+import { append, Store } from '../src/storage/index.ts';
 import { median } from './machine.ts';
+import { createTutorialTables } from './tutorial-store.ts';
 
 const REPEATS = 5;
 const T = `loadTable("${TUTORIAL_DB}", "${TUTORIAL_TABLE}")`;
@@ -94,15 +93,8 @@ export async function benchQueries(): Promise<QueryBenchResult> {
 }
 
 async function load(store: Store): Promise<void> {
-  await createDatabase(store, TUTORIAL_DB, {
-    kind: 'VALUE',
-    type: 'DATE',
-    values: tutorialSchemeValues(),
-  });
+  await createTutorialTables(store, [TUTORIAL_TABLE, TWO_DAYS]);
   const columns = tutorialColumns();
-  for (const table of [TUTORIAL_TABLE, TWO_DAYS]) {
-    await createPartitionedTable(store, TUTORIAL_DB, table, TUTORIAL_SCHEMA, ['DateTime']);
-  }
   await append(store, TUTORIAL_DB, TUTORIAL_TABLE, columns);
   await append(store, TUTORIAL_DB, TWO_DAYS, columns);
   await append(store, TUTORIAL_DB, TWO_DAYS, shiftDays(columns, 1));

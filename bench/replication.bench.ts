@@ -7,6 +7,9 @@
 // 3. the master's append time with replication on vs off (ratio off/on, target ≥ 0.9);
 // 4. small writes: 1-row appends from many clients, transactions per second at the master
 //    (target ≥ 20,000) and the slave's lag after the last one (target ≤ interval + 50 ms).
+// The tutorial appends repeat on a new table each, dropped afterwards on both clusters so the
+// next one's page cache reuses its pages (see cluster-append.bench.ts); the first append is
+// reported apart (coldLagMillis), the median of the others as the lag.
 
 import { adminSession as login, slaveOverrides } from '../src/replication/test-support.ts';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +27,9 @@ import { startTestCluster } from '../src/cluster/process/test-cluster.ts';
 import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 import { median, residentKiB } from './machine.ts';
 
-const REPEATS = 3;
+/** Tutorial appends measured, after WARMUP_APPENDS that are not (reported apart as cold). */
+const REPEATS = 5;
+const WARMUP_APPENDS = 1;
 const STREAM_APPENDS = 100;
 const STREAM_ROWS = 10_000;
 const STREAM_CLIENTS = 4;
@@ -46,6 +51,8 @@ export interface ReplicationResult {
   readonly appendAckMillis: number;
   /** Acknowledgement → every row readable on the slave (SPEC §10: ≤ 250 ms). */
   readonly lagMillis: number;
+  /** The same for the first append of the run, before both clusters' code and memory warmed. */
+  readonly coldLagMillis: number;
   readonly streamRows: number;
   /** Rows per second through the whole pipeline (SPEC §10: ≥ 5 M). */
   readonly streamRowsPerSec: number;
@@ -96,19 +103,29 @@ async function measure(master: TestCluster, slave: TestCluster): Promise<Replica
     await onMaster.run(`create database "${PLAIN_DB}" partitioned by ${scheme}`);
     const columns = tutorialColumns();
     const lag: number[] = [];
+    const coldLag: number[] = [];
     const ackOn: number[] = [];
     const ackOff: number[] = [];
-    for (let i = 0; i < REPEATS; i++) {
+    for (let i = 0; i < WARMUP_APPENDS + REPEATS; i++) {
       for (const db of [TUTORIAL_DB, PLAIN_DB]) {
         await onMaster.run(`create table "${db}"."t${i}"(${schemaText}) partitioned by DateTime`);
       }
       await waitForTable(onSlave, `t${i}`);
       // Alternate off and on so drift on the machine hits both alike.
-      ackOff.push(await timed(() => onMaster.append(PLAIN_DB, `t${i}`, columns)));
-      ackOn.push(await timed(() => onMaster.append(TUTORIAL_DB, `t${i}`, columns)));
+      const off = await timed(() => onMaster.append(PLAIN_DB, `t${i}`, columns));
+      const on = await timed(() => onMaster.append(TUTORIAL_DB, `t${i}`, columns));
       const acked = performance.now();
       await waitForRows(onSlave, `t${i}`, TUTORIAL_ROWS);
-      lag.push(performance.now() - acked);
+      const millis = performance.now() - acked;
+      // As a database in service reuses its page cache: see cluster-append.bench.ts.
+      for (const db of [TUTORIAL_DB, PLAIN_DB]) await onMaster.run(`drop table "${db}"."t${i}"`);
+      if (i < WARMUP_APPENDS) {
+        coldLag.push(millis);
+        continue;
+      }
+      ackOff.push(off);
+      ackOn.push(on);
+      lag.push(millis);
     }
     const stream = await streamThroughput(
       master.dataNodeUrls[0] as string,
@@ -123,6 +140,7 @@ async function measure(master: TestCluster, slave: TestCluster): Promise<Replica
       rows: TUTORIAL_ROWS,
       appendAckMillis: round(appendOnMillis),
       lagMillis: round(median(lag)),
+      coldLagMillis: round(median(coldLag)),
       streamRows: STREAM_APPENDS * STREAM_ROWS,
       streamRowsPerSec: Math.round(stream.pipeline),
       streamMasterRowsPerSec: Math.round(stream.master),

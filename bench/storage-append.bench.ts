@@ -9,19 +9,12 @@ import { performance } from 'node:perf_hooks';
 import {
   TUTORIAL_DB,
   TUTORIAL_ROWS,
-  TUTORIAL_SCHEMA,
   TUTORIAL_TABLE,
   tutorialColumns,
-  tutorialSchemeValues,
 } from '../src/cli/tutorial-data.ts';
-import {
-  append,
-  createDatabase,
-  createPartitionedTable,
-  formatChecksum,
-  Store,
-} from '../src/storage/index.ts';
+import { append, formatChecksum, Store } from '../src/storage/index.ts';
 import { median } from './machine.ts';
+import { createTutorialTables } from './tutorial-store.ts';
 
 const REPEATS = 5;
 
@@ -47,14 +40,7 @@ export async function benchStorageAppend(): Promise<StorageAppendResult> {
     const dir = await mkdtemp(path.join(tmpdir(), 'shoal-bench-'));
     const store = await Store.open({ dir });
     try {
-      await createDatabase(store, TUTORIAL_DB, {
-        kind: 'VALUE',
-        type: 'DATE',
-        values: tutorialSchemeValues(),
-      });
-      await createPartitionedTable(store, TUTORIAL_DB, TUTORIAL_TABLE, TUTORIAL_SCHEMA, [
-        'DateTime',
-      ]);
+      await createTutorialTables(store, [TUTORIAL_TABLE]);
       const start = performance.now();
       const effects = await append(store, TUTORIAL_DB, TUTORIAL_TABLE, columns);
       appendTimes.push(performance.now() - start);

@@ -14,9 +14,11 @@ export {
   concatBytes,
   decodeFrame,
   encodeFrame,
+  readFrameBytes,
   readFrames,
 } from './wire-frame.ts';
-export type { FrameContent } from './wire-frame.ts';
+export type { FrameContent, FrameReading, ReadFrame } from './wire-frame.ts';
+export { BodyBufferPool } from './body-buffer-pool.ts';
 export {
   columnsFromFrame,
   columnsToFrame,

@@ -13,6 +13,7 @@
 
 import type { Readable } from 'node:stream';
 import { errorCodes } from 'fastify';
+import { releaseChunk } from './release-chunk.ts';
 
 /** Where a body of `bytes` bytes is written: a buffer of exactly that length. */
 export type BodyBuffer = (bytes: number) => Uint8Array;
@@ -138,20 +139,4 @@ class ChunkSink implements Sink {
     }
     return out;
   }
-}
-
-/**
- * Frees a copied chunk's memory now rather than at the next garbage collection: detaching
- * (transfer to an empty buffer) drops the only reference to its backing store. Only a chunk
- * that is its whole ArrayBuffer, so no other bytes are lost with it.
- */
-function releaseChunk(chunk: Uint8Array): void {
-  const buffer = chunk.buffer;
-  if (
-    buffer instanceof ArrayBuffer &&
-    chunk.byteOffset === 0 &&
-    chunk.byteLength === buffer.byteLength &&
-    !buffer.detached
-  )
-    buffer.transfer(0);
 }

@@ -15,7 +15,9 @@
 import { assert } from '../core/assert.ts';
 import type { Column } from '../core/types/column.ts';
 import { columnLength } from '../core/types/column.ts';
+import type { BodyBufferPool } from './body-buffer-pool.ts';
 import { decodeColumnBlock, encodeColumnBlock } from './column-block.ts';
+import { releaseChunk } from './release-chunk.ts';
 import type { BlockShape } from './column-block.ts';
 import { MAX_FRAME_HEADER_BYTES } from './net-limits.ts';
 import { asArray, asCount, asObject, malformed } from './wire-json.ts';
@@ -76,7 +78,36 @@ export async function* readFrames(
   source: AsyncIterable<Uint8Array>,
   maxFrameBytes: number,
 ): AsyncGenerator<FrameContent> {
-  const buffer = new ChunkQueue();
+  for await (const { content } of readFrameBytes(source, maxFrameBytes)) yield content;
+}
+
+/** A frame read from a stream, and the bytes its columns view. */
+export interface ReadFrame {
+  readonly content: FrameContent;
+  readonly bytes: Uint8Array;
+}
+
+/** How readFrameBytes joins frames that span chunks, and what it may do with the chunks. */
+export interface FrameReading {
+  /**
+   * Lends the buffers such frames are joined in: the reader gives each frame's `bytes` back
+   * once done with every view of its columns, and later frames reuse that memory.
+   */
+  readonly buffers?: BodyBufferPool;
+  /**
+   * True when no one but this reader holds the source's chunks (an HTTP response's body):
+   * a chunk wholly copied into a joined frame is then freed at once (releaseChunk).
+   */
+  readonly releaseChunks?: boolean;
+}
+
+/** readFrames, with the bytes each frame's columns view; `reading` as FrameReading says. */
+export async function* readFrameBytes(
+  source: AsyncIterable<Uint8Array>,
+  maxFrameBytes: number,
+  reading: FrameReading = {},
+): AsyncGenerator<ReadFrame> {
+  const buffer = new ChunkQueue(reading);
   let total: number | null = null; // of the frame at the head, once its header is in
   for await (const chunk of source) {
     buffer.push(chunk);
@@ -85,7 +116,7 @@ export async function* readFrames(
       if (total === null || buffer.size < total) break;
       const bytes = buffer.take(total);
       total = null;
-      yield decodeFrame(bytes);
+      yield { content: decodeFrame(bytes), bytes };
     }
   }
   if (buffer.size > 0) throw malformed('stream', `ends inside a frame (${buffer.size} bytes left)`);
@@ -183,8 +214,13 @@ function padding(length: number): number {
 
 /** Received chunks, read from the front without joining more than is asked for. */
 class ChunkQueue {
+  private readonly reading: FrameReading;
   private chunks: Uint8Array[] = [];
   size = 0;
+
+  constructor(reading: FrameReading = {}) {
+    this.reading = reading;
+  }
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
@@ -205,13 +241,14 @@ class ChunkQueue {
   private join(n: number, remove: boolean): Uint8Array {
     assert(n <= this.size, `asked ${n} bytes of ${this.size}`);
     const first = this.chunks[0];
-    const out = first !== undefined && first.length >= n ? first.subarray(0, n) : this.copy(n);
-    if (remove) this.drop(n);
+    const copied = first === undefined || first.length < n;
+    const out = copied ? this.copy(n) : first.subarray(0, n);
+    if (remove) this.drop(n, copied && this.reading.releaseChunks === true);
     return out;
   }
 
   private copy(n: number): Uint8Array {
-    const out = new Uint8Array(n);
+    const out = this.reading.buffers?.lend(n) ?? new Uint8Array(n);
     let offset = 0;
     for (const chunk of this.chunks) {
       if (offset === n) break;
@@ -222,7 +259,8 @@ class ChunkQueue {
     return out;
   }
 
-  private drop(n: number): void {
+  /** Drops the first `n` bytes; with `release`, frees the chunks wholly dropped (copied out). */
+  private drop(n: number, release: boolean): void {
     this.size -= n;
     while (n > 0) {
       const first = this.chunks[0] as Uint8Array;
@@ -232,6 +270,7 @@ class ChunkQueue {
       }
       n -= first.length;
       this.chunks.shift();
+      if (release) releaseChunk(first);
     }
   }
 }

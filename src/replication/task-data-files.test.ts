@@ -1,6 +1,6 @@
 // Proves the task data files of a master data node: what is written streams back (appends
 // and row deltas), a large append is cut into frames of about TASK_DATA_FRAME_BYTES that a
-// slave reads one by one, a missing file or damaged or cut bytes are TASK_DATA_MISSING, and a
+// slave reads one by one (joined in pooled buffers that a released frame gives back), a missing file or damaged or cut bytes are TASK_DATA_MISSING, and a
 // temp file a crash left mid-write is listed so that collection can remove it. How: real
 // files in a temp folder.
 
@@ -12,6 +12,7 @@ import { isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
 import { TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
 import { concatColumnSets } from '../core/types/column-ops.ts';
+import { BodyBufferPool } from '../net/index.ts';
 import {
   checkedTaskData,
   TaskDataCheck,
@@ -23,8 +24,8 @@ import {
 /** Every column of every frame of a task data file's bytes, joined. */
 async function taskDataColumns(bytes: Uint8Array): Promise<Column[]> {
   const frames: Column[][] = [];
-  for await (const columns of taskDataChunks(chunked(bytes, bytes.length || 1))) {
-    frames.push(columns);
+  for await (const frame of taskDataChunks(chunked(bytes, bytes.length || 1))) {
+    frames.push(frame.columns);
   }
   return concatColumnSets(
     (frames[0] ?? []).map((column) => column.type),
@@ -38,10 +39,8 @@ async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Ar
 
 /** The bytes `files` serves for `tid`, read to the end; the size it announced is checked. */
 async function streamed(files: TaskDataFiles, tid: number): Promise<Uint8Array> {
-  const { bytes, body } = await files.stream(tid);
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  const all = Buffer.concat(chunks);
+  const { bytes, handle } = await files.open(tid);
+  const all = await handle.readFile().finally(() => handle.close());
   expect(all.byteLength).toBe(bytes);
   return all;
 }
@@ -93,7 +92,7 @@ describe('TaskDataFiles', () => {
     expect(isShoalError(damaged, 'TASK_DATA_MISSING')).toBe(true);
     expect(String(damaged)).toMatch(/fails its checksum/);
     await files.remove(1);
-    const missing = await files.stream(1).catch((e: unknown) => e);
+    const missing = await files.open(1).catch((e: unknown) => e);
     expect(isShoalError(missing, 'TASK_DATA_MISSING')).toBe(true);
     expect(String((missing as Error).message)).toMatch(/missing task data of master transaction 1/);
   });
@@ -115,7 +114,7 @@ describe('TaskDataFiles', () => {
     for await (const frame of taskDataChunks(
       check.tap(chunked(await streamed(files, 3), 65_536)),
     )) {
-      frames.push(frame);
+      frames.push(frame.columns);
     }
     check.verify();
     expect(frames.length).toBe(3);
@@ -127,6 +126,38 @@ describe('TaskDataFiles', () => {
       (lengths[0] ?? 0) * 2,
     ]);
     expect(await taskDataColumns(await streamed(files, 3))).toEqual(columns);
+  });
+
+  it('joins frames in pooled buffers that a released frame gives back to the next', async () => {
+    const files = new TaskDataFiles(dir, false);
+    const rows = Math.ceil((2.5 * TASK_DATA_FRAME_BYTES) / 8);
+    const values = Int32Array.from({ length: rows }, (_, i) => i);
+    const written = await files.write(4, [
+      { type: 'INT', data: values },
+      { type: 'INT', data: values },
+    ]);
+    const pool = new BodyBufferPool(4 * TASK_DATA_FRAME_BYTES);
+    const buffers: ArrayBufferLike[] = [];
+    const read: Int32Array[] = [];
+    for await (const frame of taskDataChunks(chunked(await streamed(files, 4), 65_536), {
+      buffers: pool,
+    })) {
+      const data = frame.columns[1]?.data as Int32Array;
+      buffers.push(data.buffer);
+      read.push(data.slice()); // copied out: the buffer is the next frame's once released
+      frame.release();
+    }
+    expect(written.bytes).toBeGreaterThan(2 * TASK_DATA_FRAME_BYTES);
+    expect(read).toHaveLength(3);
+    expect(buffers[1]).toBe(buffers[0]);
+    expect(buffers[2]).toBe(buffers[0]);
+    const joined = new Int32Array(rows);
+    let at = 0;
+    for (const part of read) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    expect(joined).toEqual(values);
   });
 
   it('cuts a SYMBOL dictionary larger than a frame to the symbols the frame uses', async () => {

@@ -7,7 +7,6 @@
 
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ShoalError } from '../core/errors.ts';
@@ -21,16 +20,15 @@ import {
   columnsToFrame,
   decodeFrame,
   encodeFrame,
-  readFrames,
+  readFrameBytes,
 } from '../net/index.ts';
+import type { FrameReading } from '../net/index.ts';
 import { asDiskError, makeDirsDurably, TEMP_SUFFIX } from '../storage/durable-write.ts';
 import { nodeStorageFs } from '../storage/storage-fs.ts';
 import type { TaskDataRef } from './master-log.ts';
 import type { WireJson } from '../net/index.ts';
 
 const SUFFIX = '.task';
-/** Read size of a served file: few reads, little memory per fetch in flight. */
-const STREAM_CHUNK_BYTES = 1 << 20;
 
 /** The task data files of one master data node. */
 export class TaskDataFiles {
@@ -84,10 +82,11 @@ export class TaskDataFiles {
   }
 
   /**
-   * `tid`'s file as a stream of its bytes, and its size: served without holding it in memory
-   * (the fetching slave checks the CRC-32 of what arrives). TASK_DATA_MISSING if it is gone.
+   * `tid`'s file opened for reading, and its size: served without holding it in memory (the
+   * fetching slave checks the CRC-32 of what arrives). The caller closes the handle.
+   * TASK_DATA_MISSING if it is gone.
    */
-  async stream(tid: number): Promise<{ readonly bytes: number; readonly body: Readable }> {
+  async open(tid: number): Promise<{ readonly bytes: number; readonly handle: FileHandle }> {
     const file = this.path(tid);
     let handle: FileHandle;
     try {
@@ -95,9 +94,12 @@ export class TaskDataFiles {
     } catch {
       throw missing(tid, 'the file is gone (a crash without clusterReplicationSyncPersistence?)');
     }
-    const { size } = await handle.stat();
-    // The stream owns the handle and closes it when done, failed or destroyed.
-    return { bytes: size, body: handle.createReadStream({ highWaterMark: STREAM_CHUNK_BYTES }) };
+    try {
+      return { bytes: (await handle.stat()).size, handle };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   /** Removes `tid`'s file (after every slave finished its task, or when it aborted). */
@@ -156,10 +158,25 @@ export function encodeTaskFrames(
   return chunks;
 }
 
-/** The columns of each frame of task data as it arrives (BAD_REQUEST for a malformed stream). */
-export async function* taskDataChunks(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Column[]> {
-  for await (const frame of readFrames(bytes, MAX_TASK_DATA_FRAME_BYTES)) {
-    yield columnsFromFrame(frame).columns.map((c) => c.column);
+/** One frame of task data: its columns, and how to free their memory once done with them. */
+export interface TaskDataFrame {
+  readonly columns: Column[];
+  /** Gives the frame's buffer back to its pool: call once nothing views the columns. */
+  readonly release: () => void;
+}
+
+/**
+ * The columns of each frame of task data as it arrives (BAD_REQUEST for a malformed stream).
+ * With `reading.buffers`, frames are joined in buffers from that pool, which each frame's
+ * release gives back (see readFrameBytes).
+ */
+export async function* taskDataChunks(
+  bytes: AsyncIterable<Uint8Array>,
+  reading: FrameReading = {},
+): AsyncGenerator<TaskDataFrame> {
+  for await (const frame of readFrameBytes(bytes, MAX_TASK_DATA_FRAME_BYTES, reading)) {
+    const columns = columnsFromFrame(frame.content).columns.map((c) => c.column);
+    yield { columns, release: () => reading.buffers?.giveBack(frame.bytes) };
   }
 }
 

@@ -7,6 +7,7 @@ import { isShoalError, ShoalError } from '../core/errors.ts';
 import { tokenOf } from '../net/public-wire.ts';
 import { RecentGrants } from '../cluster/auth/recent-grants.ts';
 import type { PeerClient } from '../cluster/internal-peer.ts';
+import { ReadBuffers, sendFile } from './file-sender.ts';
 import type { TaskDataFiles } from './task-data-files.ts';
 import type { DataNodeReplicationMetrics } from './replication-metrics.ts';
 
@@ -22,6 +23,12 @@ export const TASK_DATA_PATH = '/replication/task-data';
 const FETCH_GRANT_MILLIS = 1000;
 /** Sessions remembered at once (a few per slave). */
 const FETCH_GRANT_SESSIONS = 64;
+/** Read size of a served file: few reads, little memory per fetch in flight. */
+const SEND_BUFFER_BYTES = 1 << 20;
+/** Buffers one fetch has written and not yet flushed to its socket, at most. */
+const SEND_IN_FLIGHT = 4;
+/** Read buffers kept for the next fetches: those of four fetches at once. */
+const SEND_IDLE_BUFFERS = 16;
 
 /** Registers the task data route of a master data node; `metrics` counts the bytes served. */
 export function registerTaskDataRoute(
@@ -32,6 +39,7 @@ export function registerTaskDataRoute(
 ): void {
   // On the monotonic clock: a wall clock set back must not stretch a grant.
   const grants = new RecentGrants(FETCH_GRANT_MILLIS, FETCH_GRANT_SESSIONS);
+  const buffers = new ReadBuffers(SEND_BUFFER_BYTES, SEND_IDLE_BUFFERS);
   app.get(TASK_DATA_PATH, async (request, reply) => {
     const token = tokenOf(request.headers.authorization);
     if (!grants.has(token, performance.now())) {
@@ -54,12 +62,10 @@ export function registerTaskDataRoute(
     }
     // Streamed from disk: a large backlog of fetches costs no memory here. The slave checks
     // the CRC-32 (`crc32`) of what arrives, so a damaged file fails its task with the reason.
-    const { bytes, body } = await files.stream(tid);
+    const { bytes, handle } = await files.open(tid);
     metrics?.taskDataServed(bytes);
-    return reply
-      .type('application/octet-stream')
-      .header('content-length', String(bytes))
-      .send(body);
+    reply.hijack(); // written here; fastify still runs its onResponse hooks
+    await sendFile(reply.raw, handle, bytes, 'application/octet-stream', buffers, SEND_IN_FLIGHT);
   });
 }
 

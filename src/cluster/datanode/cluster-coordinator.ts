@@ -306,7 +306,8 @@ export class ClusterCoordinator {
 
   /**
    * Splits each chunk by owner and sends the shares, one chunk in flight while the next is
-   * split: at most two chunks are held (`onHeld` follows their bytes). The rows sent.
+   * split: at most two chunks are held (`onHeld` follows their bytes). Each chunk is released
+   * once its sends settled, or at once when it is not sent. The rows sent.
    */
   private async feed(
     target: StreamedAppendTarget,
@@ -324,25 +325,32 @@ export class ClusterCoordinator {
       onHeld(changeBytes);
     };
     try {
-      for await (const { columns, bytes } of chunks) {
-        hold(bytes);
-        const plan = this.planOf(target.db, target.table, columns);
-        const outside = plan.parts.find((part) => owners[part.key] === undefined);
-        if (outside !== undefined) {
-          throw new ShoalError(
-            'INVALID_ARGUMENT',
-            `the task data of ${target.db}/${target.table} has rows in partition ${outside.key}, which its task does not list`,
-          );
-        }
-        rows += rowsOfColumns(plan.columns);
-        await inFlight;
-        hold(-inFlightBytes);
-        inFlightBytes = bytes;
-        inFlight = Promise.all(
-          [...sharesByOwner(plan, owners)].map(([owner, share]) =>
+      for await (const chunk of chunks) {
+        hold(chunk.bytes);
+        let sends: Promise<void>[];
+        try {
+          const plan = this.planOf(target.db, target.table, chunk.columns);
+          const outside = plan.parts.find((part) => owners[part.key] === undefined);
+          if (outside !== undefined) {
+            throw new ShoalError(
+              'INVALID_ARGUMENT',
+              `the task data of ${target.db}/${target.table} has rows in partition ${outside.key}, which its task does not list`,
+            );
+          }
+          rows += rowsOfColumns(plan.columns);
+          await inFlight;
+          hold(-inFlightBytes);
+          inFlightBytes = chunk.bytes;
+          sends = [...sharesByOwner(plan, owners)].map(([owner, share]) =>
             (sinks.get(owner) as PartSink).send(share),
-          ),
-        );
+          );
+        } catch (error) {
+          chunk.release?.();
+          throw error;
+        }
+        inFlight = whenSent(sends, chunk.release);
+        // Observed by the next chunk's wait or the finally below, whichever comes first.
+        inFlight.catch(() => undefined);
       }
       await inFlight;
     } finally {
@@ -634,6 +642,8 @@ export class ClusterCoordinator {
 export interface StreamedChunk {
   readonly columns: readonly Column[];
   readonly bytes: number;
+  /** Called once the write is done with every view of `columns` (their memory may be reused). */
+  readonly release?: () => void;
 }
 
 /** One owner's rows of a write; with the write's plan when they are all of its rows. */
@@ -694,4 +704,12 @@ function taskPartsOf(
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Settles once every send did, then releases their chunk; rejects with the first failure. */
+async function whenSent(sends: readonly Promise<void>[], release?: () => void): Promise<void> {
+  const results = await Promise.allSettled(sends);
+  release?.();
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
 }

@@ -1,0 +1,82 @@
+// Sending a file as an HTTP response body through a few reused read buffers. A read stream
+// reads every chunk into a new buffer that only a garbage collection frees, so serving a 72 MB
+// task data file touched 72 MB of fresh memory: on a VM whose host backs guest pages lazily,
+// faulting those pages in made the read take ~200 ms instead of ~20. Here a buffer is read
+// into again once its bytes are written to the socket.
+
+import type { FileHandle } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+
+/** Buffers of one size that files are read into, kept for the next read once written. */
+export class ReadBuffers {
+  readonly bytes: number;
+  private readonly maxIdle: number;
+  private idle: Buffer[] = [];
+
+  /** Buffers of `bytes` bytes; at most `maxIdle` are kept while unused. */
+  constructor(bytes: number, maxIdle: number) {
+    this.bytes = bytes;
+    this.maxIdle = maxIdle;
+  }
+
+  take(): Buffer {
+    return this.idle.pop() ?? Buffer.allocUnsafeSlow(this.bytes);
+  }
+
+  /** Takes back a buffer take() gave, once nothing reads it any more. */
+  giveBack(buffer: Buffer): void {
+    if (this.idle.length < this.maxIdle) this.idle.push(buffer);
+  }
+}
+
+/**
+ * Writes the first `bytes` bytes of `handle` as the body of `response` (its headers set here:
+ * 200, `contentType`, the length), at most `inFlight` buffers written and not yet flushed at
+ * once, and closes the handle. Stops early when the client goes; a file shorter than `bytes`
+ * or a failed read cuts the response, which the client sees as a short body.
+ */
+export async function sendFile(
+  response: ServerResponse,
+  handle: FileHandle,
+  bytes: number,
+  contentType: string,
+  buffers: ReadBuffers,
+  inFlight: number,
+): Promise<void> {
+  let position = 0;
+  let writing = 0;
+  let wake: (() => void) | undefined;
+  let gone = false;
+  const onClose = (): void => {
+    gone = true;
+    wake?.();
+  };
+  response.on('close', onClose);
+  try {
+    response.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes) });
+    while (position < bytes && !gone) {
+      if (writing >= inFlight) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      const buffer = buffers.take();
+      const want = Math.min(buffer.length, bytes - position);
+      const { bytesRead } = await handle.read(buffer, 0, want, position);
+      if (bytesRead === 0) throw new Error(`the file ends at ${position} of ${bytes} bytes`);
+      position += bytesRead;
+      writing += 1;
+      response.write(buffer.subarray(0, bytesRead), () => {
+        writing -= 1;
+        buffers.giveBack(buffer);
+        wake?.();
+      });
+    }
+    if (!gone) response.end();
+  } catch (error) {
+    response.destroy(error instanceof Error ? error : new Error(String(error)));
+  } finally {
+    response.off('close', onClose);
+    await handle.close();
+  }
+}
