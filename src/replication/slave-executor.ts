@@ -330,8 +330,12 @@ function bearer(masterToken: string): Readonly<Record<string, string>> {
 const PREFETCH_MAX_TASK_BYTES = 1 << 20;
 /** How many tasks ahead of the one being applied small task data is fetched. */
 const PREFETCH_TASKS = 8;
-/** Frame buffers kept idle for reuse: those of two runs applying at once (each holds ~2). */
-const FRAME_POOL_BYTES = 4 * (TASK_DATA_FRAME_BYTES + (1 << 20));
+/**
+ * Frame buffers kept idle for reuse: those of one run (one frame arriving, one being split,
+ * one being written). More would keep a node that applied many runs side by side at its peak
+ * memory afterwards.
+ */
+const FRAME_POOL_BYTES = 3 * (TASK_DATA_FRAME_BYTES + (1 << 20));
 
 /**
  * The data of a run's tasks, in order, each read once. A large task's data streams as it is
