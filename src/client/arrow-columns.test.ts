@@ -70,7 +70,7 @@ const tableArbitrary = fc.integer({ min: 0, max: 30 }).chain((rows) =>
 );
 
 describe('Arrow tables to Shoal columns', () => {
-  it('round-trips any Shoal table through toArrowTable, IPC and columnsFromArrow', () => {
+  it('round-trips every Shoal table through toArrowTable, IPC and columnsFromArrow', () => {
     fc.assert(
       fc.property(tableArbitrary, (columns) => {
         const names = columns.map((_, i) => `col${i}`);

@@ -1,4 +1,5 @@
-// Buffers for large request bodies, kept from one request to the next. A new buffer's pages are
+// Buffers for large request bodies (and other large transient bytes: fetched frames, file
+// reads), kept from one use to the next. A new buffer's pages are
 // touched for the first time when a body is copied in, and on a VM that first touch costs
 // several milliseconds per megabyte (a 70 MB append: ~250 ms, more than its whole transfer); a
 // buffer used before costs only the copy. Only a holder that keeps no view of a buffer after

@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ReadBuffers, sendFile } from './file-sender.ts';
+import { BodyBufferPool } from '../net/index.ts';
+import { sendFile } from './file-sender.ts';
+
+/** Read size: the pool's smallest reused buffer. */
+const READ_BYTES = 1 << 20;
 
 let dir: string;
 let server: Server | undefined;
@@ -29,7 +33,7 @@ afterEach(async () => {
 async function serve(
   file: string,
   announced: number,
-  buffers: ReadBuffers,
+  buffers: BodyBufferPool,
 ): Promise<{ url: string; closed: Promise<void>[] }> {
   const closed: Promise<void>[] = [];
   server = createServer((_request, response) => {
@@ -40,7 +44,8 @@ async function serve(
         closed.push(closing);
         return closing;
       };
-      await sendFile(response, handle, announced, 'application/octet-stream', buffers, 2);
+      const type = 'application/octet-stream';
+      await sendFile(response, handle, announced, type, buffers, READ_BYTES, 2);
     });
     void sent;
   });
@@ -51,16 +56,16 @@ async function serve(
 
 describe('sendFile', () => {
   it('serves the exact bytes through reused buffers', async () => {
-    const bytes = Buffer.alloc(100_003);
+    const bytes = Buffer.alloc(10 * READ_BYTES + 3);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) % 251;
     const file = path.join(dir, 'data');
     await writeFile(file, bytes);
-    const buffers = new ReadBuffers(4096, 4);
-    const taken: Buffer[] = [];
-    const take = buffers.take.bind(buffers);
-    buffers.take = () => {
-      const buffer = take();
-      taken.push(buffer);
+    const buffers = new BodyBufferPool(4 * READ_BYTES);
+    const taken: ArrayBufferLike[] = [];
+    const lend = buffers.lend.bind(buffers);
+    buffers.lend = (size) => {
+      const buffer = lend(size);
+      taken.push(buffer.buffer);
       return buffer;
     };
     const { url, closed } = await serve(file, bytes.length, buffers);
@@ -71,15 +76,15 @@ describe('sendFile', () => {
     }
     expect(closed).toHaveLength(2);
     await Promise.all(closed);
-    // 50 reads, yet only a few distinct buffers: each was read into again.
-    expect(taken.length).toBe(2 * Math.ceil(bytes.length / 4096));
+    // 22 reads, yet only a few distinct buffers: each was read into again.
+    expect(taken.length).toBe(2 * Math.ceil(bytes.length / READ_BYTES));
     expect(new Set(taken).size).toBeLessThanOrEqual(6);
   });
 
   it('cuts the body of a file shorter than announced, and closes the file', async () => {
     const file = path.join(dir, 'short');
-    await writeFile(file, Buffer.alloc(10_000, 7));
-    const { url, closed } = await serve(file, 50_000, new ReadBuffers(4096, 4));
+    await writeFile(file, Buffer.alloc(READ_BYTES + 10_000, 7));
+    const { url, closed } = await serve(file, 3 * READ_BYTES, new BodyBufferPool(4 * READ_BYTES));
     const outcome = await fetch(url)
       .then((response) => response.arrayBuffer())
       .then(

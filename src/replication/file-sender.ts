@@ -6,33 +6,13 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-
-/** Buffers of one size that files are read into, kept for the next read once written. */
-export class ReadBuffers {
-  readonly bytes: number;
-  private readonly maxIdle: number;
-  private idle: Buffer[] = [];
-
-  /** Buffers of `bytes` bytes; at most `maxIdle` are kept while unused. */
-  constructor(bytes: number, maxIdle: number) {
-    this.bytes = bytes;
-    this.maxIdle = maxIdle;
-  }
-
-  take(): Buffer {
-    return this.idle.pop() ?? Buffer.allocUnsafeSlow(this.bytes);
-  }
-
-  /** Takes back a buffer take() gave, once nothing reads it any more. */
-  giveBack(buffer: Buffer): void {
-    if (this.idle.length < this.maxIdle) this.idle.push(buffer);
-  }
-}
+import type { BodyBufferPool } from '../net/index.ts';
 
 /**
  * Writes the first `bytes` bytes of `handle` as the body of `response` (its headers set here:
- * 200, `contentType`, the length), at most `inFlight` buffers written and not yet flushed at
- * once, and closes the handle. Stops early when the client goes; a file shorter than `bytes`
+ * 200, `contentType`, the length), read `bufferBytes` at a time into buffers lent by `buffers`
+ * (given back once written), at most `inFlight` written and not yet flushed at once, and closes
+ * the handle. Stops early when the client goes; a file shorter than `bytes`
  * or a failed read cuts the response, which the client sees as a short body.
  */
 export async function sendFile(
@@ -40,7 +20,8 @@ export async function sendFile(
   handle: FileHandle,
   bytes: number,
   contentType: string,
-  buffers: ReadBuffers,
+  buffers: BodyBufferPool,
+  bufferBytes: number,
   inFlight: number,
 ): Promise<void> {
   let position = 0;
@@ -60,7 +41,7 @@ export async function sendFile(
         wake = undefined;
         continue;
       }
-      const buffer = buffers.take();
+      const buffer = buffers.lend(bufferBytes);
       const want = Math.min(buffer.length, bytes - position);
       const { bytesRead } = await handle.read(buffer, 0, want, position);
       if (bytesRead === 0) throw new Error(`the file ends at ${position} of ${bytes} bytes`);

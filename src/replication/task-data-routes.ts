@@ -7,7 +7,8 @@ import { isShoalError, ShoalError } from '../core/errors.ts';
 import { tokenOf } from '../net/public-wire.ts';
 import { RecentGrants } from '../cluster/auth/recent-grants.ts';
 import type { PeerClient } from '../cluster/internal-peer.ts';
-import { ReadBuffers, sendFile } from './file-sender.ts';
+import { BodyBufferPool } from '../net/index.ts';
+import { sendFile } from './file-sender.ts';
 import type { TaskDataFiles } from './task-data-files.ts';
 import type { DataNodeReplicationMetrics } from './replication-metrics.ts';
 
@@ -23,7 +24,7 @@ export const TASK_DATA_PATH = '/replication/task-data';
 const FETCH_GRANT_MILLIS = 1000;
 /** Sessions remembered at once (a few per slave). */
 const FETCH_GRANT_SESSIONS = 64;
-/** Read size of a served file: few reads, little memory per fetch in flight. */
+/** Read size of a served file: few reads, little memory per fetch in flight (≥ the pool's minimum). */
 const SEND_BUFFER_BYTES = 1 << 20;
 /** Buffers one fetch has written and not yet flushed to its socket, at most. */
 const SEND_IN_FLIGHT = 4;
@@ -39,7 +40,7 @@ export function registerTaskDataRoute(
 ): void {
   // On the monotonic clock: a wall clock set back must not stretch a grant.
   const grants = new RecentGrants(FETCH_GRANT_MILLIS, FETCH_GRANT_SESSIONS);
-  const buffers = new ReadBuffers(SEND_BUFFER_BYTES, SEND_IDLE_BUFFERS);
+  const buffers = new BodyBufferPool(SEND_IDLE_BUFFERS * SEND_BUFFER_BYTES);
   app.get(TASK_DATA_PATH, async (request, reply) => {
     const token = tokenOf(request.headers.authorization);
     if (!grants.has(token, performance.now())) {
@@ -65,7 +66,8 @@ export function registerTaskDataRoute(
     const { bytes, handle } = await files.open(tid);
     metrics?.taskDataServed(bytes);
     reply.hijack(); // written here; fastify still runs its onResponse hooks
-    await sendFile(reply.raw, handle, bytes, 'application/octet-stream', buffers, SEND_IN_FLIGHT);
+    const type = 'application/octet-stream';
+    await sendFile(reply.raw, handle, bytes, type, buffers, SEND_BUFFER_BYTES, SEND_IN_FLIGHT);
   });
 }
 
