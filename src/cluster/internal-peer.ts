@@ -1,12 +1,12 @@
-// Node-to-node calls: every request between nodes carries a fresh internal token (an HMAC of
-// the caller's alias and the time with the cluster secret), and every internal route checks
-// it before doing anything.
+// Node-to-node calls: every request between nodes carries an internal token (an HMAC of the
+// caller's alias and the time with the cluster secret, made anew each second), and every
+// internal route checks it before doing anything.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ShoalError } from '../core/errors.ts';
 import { HttpClient } from '../net/index.ts';
 import type { BinaryBody } from '../net/index.ts';
-import { makeInternalToken, verifyInternalToken } from './auth/index.ts';
+import { InternalTokens } from './auth/index.ts';
 
 /** The header that carries the internal token. */
 export const INTERNAL_HEADER = 'x-shoal-node';
@@ -23,12 +23,12 @@ export class PeerClient {
   readonly alias: string;
   private readonly http: HttpClient;
   private readonly self: string;
-  private readonly secret: string;
+  private readonly tokens: InternalTokens;
 
   constructor(peer: PeerAddress, self: string, secret: string, timeoutMillis: number) {
     this.alias = peer.alias;
     this.self = self;
-    this.secret = secret;
+    this.tokens = new InternalTokens(secret);
     this.http = new HttpClient(`http://${peer.host}:${peer.port}`, {
       nodeName: `node ${peer.alias}`,
       timeoutMillis,
@@ -50,19 +50,20 @@ export class PeerClient {
   }
 
   private headers(): Record<string, string> {
-    return { [INTERNAL_HEADER]: makeInternalToken(this.secret, this.self, Date.now()) };
+    return { [INTERNAL_HEADER]: this.tokens.make(this.self, Date.now()) };
   }
 }
 
 /** Rejects any request under /internal/ without a valid internal token. */
 export function guardInternalRoutes(app: FastifyInstance, secret: string): void {
+  const tokens = new InternalTokens(secret);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (!request.url.startsWith('/internal/')) return;
     const token = request.headers[INTERNAL_HEADER];
     if (typeof token !== 'string') {
       throw new ShoalError('AUTH_FAILED', 'internal routes are for cluster nodes only');
     }
-    verifyInternalToken(secret, token, Date.now());
+    tokens.verify(token, Date.now());
   });
 }
 

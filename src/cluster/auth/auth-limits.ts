@@ -15,3 +15,12 @@ export const MAX_PRIVILEGE_ENTRIES = 4096;
 
 /** How far a node-to-node token's timestamp may be from the receiver's clock, either way. */
 export const INTERNAL_TOKEN_WINDOW_MILLIS = 5 * 60 * 1000;
+
+/**
+ * How long a node reuses the token it signed: a second, far inside the window, so a token
+ * seen by whoever watches the network is replayable no longer than one made per request.
+ */
+export const INTERNAL_TOKEN_REUSE_MILLIS = 1000;
+
+/** Internal tokens a node remembers as correctly signed: a few per peer and second. */
+export const MAX_REMEMBERED_TOKENS = 256;

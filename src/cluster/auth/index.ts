@@ -9,7 +9,7 @@ export {
   isLoopbackHost,
 } from './default-password.ts';
 export type { ListenHost } from './default-password.ts';
-export { makeInternalToken, verifyInternalToken } from './internal-token.ts';
+export { InternalTokens, makeInternalToken, verifyInternalToken } from './internal-token.ts';
 export { hashPassword, parsePasswordHash, verifyPassword } from './password-hash.ts';
 export type { ScryptHash, ScryptParameters } from './password-hash.ts';
 export {

@@ -1,10 +1,12 @@
 // Proves a node token verifies under the same secret within ±5 minutes and names its signer,
 // and that tampering with any part, another secret, a stale or future timestamp, or a
-// malformed token is AUTH_FAILED. Pure functions, fixed times.
+// malformed token is AUTH_FAILED; and that InternalTokens, which reuses and remembers tokens,
+// gives and accepts exactly what the functions do. Fixed times.
 
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { makeInternalToken, verifyInternalToken } from './internal-token.ts';
+import { MAX_REMEMBERED_TOKENS } from './auth-limits.ts';
+import { InternalTokens, makeInternalToken, verifyInternalToken } from './internal-token.ts';
 import { expectShoalError } from './test-support.ts';
 
 const SECRET = 'a1'.repeat(32);
@@ -95,5 +97,51 @@ describe('internal tokens', () => {
     for (const alias of ['', 'a:b', 'a b']) {
       await expectShoalError(() => makeInternalToken(SECRET, alias, NOW), 'INVALID_ARGUMENT');
     }
+  });
+
+  it('InternalTokens reuses its token for a second, then signs anew; each verifies', () => {
+    const tokens = new InternalTokens(SECRET);
+    const first = tokens.make('dn1', NOW);
+    expect(first).toBe(makeInternalToken(SECRET, 'dn1', NOW));
+    expect(tokens.make('dn1', NOW + 999)).toBe(first);
+    expect(tokens.make('dn2', NOW + 999)).toBe(makeInternalToken(SECRET, 'dn2', NOW + 999));
+    const next = tokens.make('dn1', NOW + 1000);
+    expect(next).toBe(makeInternalToken(SECRET, 'dn1', NOW + 1000));
+    // A clock that stepped back does not keep a token from the future.
+    expect(tokens.make('dn1', NOW + 10)).toBe(makeInternalToken(SECRET, 'dn1', NOW + 10));
+    expect(verifyInternalToken(SECRET, next, NOW + 1000)).toBe('dn1');
+  });
+
+  it('InternalTokens checks the window of a remembered token every time', async () => {
+    const tokens = new InternalTokens(SECRET);
+    const token = makeInternalToken(SECRET, 'dn1', NOW);
+    expect(tokens.verify(token, NOW)).toBe('dn1');
+    expect(tokens.verify(token, NOW + 5 * MINUTE)).toBe('dn1');
+    await expectShoalError(
+      () => tokens.verify(token, NOW + 5 * MINUTE + 1),
+      'AUTH_FAILED',
+      /300 s old/,
+    );
+  });
+
+  it('InternalTokens refuses what the functions refuse, also after a good token', async () => {
+    const tokens = new InternalTokens(SECRET);
+    const token = makeInternalToken(SECRET, 'dn1', NOW);
+    expect(tokens.verify(token, NOW)).toBe('dn1');
+    const other = makeInternalToken(OTHER_SECRET, 'dn1', NOW);
+    await expectShoalError(() => tokens.verify(other, NOW), 'AUTH_FAILED', /fails its signature/);
+    const renamed = token.replace(/^dn1:/, 'dn2:');
+    await expectShoalError(() => tokens.verify(renamed, NOW), 'AUTH_FAILED', /fails its signature/);
+    expect(() => new InternalTokens('abc')).toThrow(/cluster.secret must be at least 16 bytes/);
+  });
+
+  it('InternalTokens keeps verifying once it forgot tokens past its bound', () => {
+    const tokens = new InternalTokens(SECRET);
+    const many = Array.from({ length: MAX_REMEMBERED_TOKENS + 10 }, (_, i) =>
+      makeInternalToken(SECRET, 'dn1', NOW + i),
+    );
+    for (const token of many) expect(tokens.verify(token, NOW)).toBe('dn1');
+    // The oldest were forgotten: checked again from scratch, still good.
+    expect(tokens.verify(many[0] as string, NOW)).toBe('dn1');
   });
 });
