@@ -8,8 +8,11 @@
 // 4. small writes: 1-row appends from many clients, transactions per second at the master
 //    (target ≥ 20,000) and the slave's lag after the last one (target ≤ interval + 50 ms).
 // The tutorial appends repeat on a new table each, dropped afterwards on both clusters so the
-// next one's page cache reuses its pages (see cluster-append.bench.ts); the first append is
-// reported apart (coldLagMillis), the median of the others as the lag.
+// next one's page cache reuses its pages (see cluster-append.bench.ts). The lag falls over the
+// first few appends of a run, as both clusters' code is compiled and their memory reused (one
+// run of 21: 780 ms, then 300, 250, then 170-250 from the eighth on): WARMUP_APPENDS are not
+// measured, the first is reported apart (coldLagMillis), and of the others the median and the
+// worst (lagMaxMillis).
 
 import { adminSession as login, slaveOverrides } from '../src/replication/test-support.ts';
 import { performance } from 'node:perf_hooks';
@@ -28,8 +31,8 @@ import type { TestCluster } from '../src/cluster/process/test-cluster.ts';
 import { median, residentKiB } from './machine.ts';
 
 /** Tutorial appends measured, after WARMUP_APPENDS that are not (reported apart as cold). */
-const REPEATS = 5;
-const WARMUP_APPENDS = 1;
+const REPEATS = 7;
+const WARMUP_APPENDS = 3;
 const STREAM_APPENDS = 100;
 const STREAM_ROWS = 10_000;
 const STREAM_CLIENTS = 4;
@@ -51,6 +54,8 @@ export interface ReplicationResult {
   readonly appendAckMillis: number;
   /** Acknowledgement → every row readable on the slave (SPEC §10: ≤ 250 ms). */
   readonly lagMillis: number;
+  /** The worst of the measured appends' lags. */
+  readonly lagMaxMillis: number;
   /** The same for the first append of the run, before both clusters' code and memory warmed. */
   readonly coldLagMillis: number;
   readonly streamRows: number;
@@ -140,7 +145,8 @@ async function measure(master: TestCluster, slave: TestCluster): Promise<Replica
       rows: TUTORIAL_ROWS,
       appendAckMillis: round(appendOnMillis),
       lagMillis: round(median(lag)),
-      coldLagMillis: round(median(coldLag)),
+      lagMaxMillis: round(Math.max(...lag)),
+      coldLagMillis: round(coldLag[0] as number),
       streamRows: STREAM_APPENDS * STREAM_ROWS,
       streamRowsPerSec: Math.round(stream.pipeline),
       streamMasterRowsPerSec: Math.round(stream.master),

@@ -19,6 +19,7 @@ export {
 } from './wire-frame.ts';
 export type { FrameContent, FrameReading, ReadFrame } from './wire-frame.ts';
 export { BodyBufferPool } from './body-buffer-pool.ts';
+export { ReadAhead } from './read-ahead.ts';
 export {
   columnsFromFrame,
   columnsToFrame,

@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { assert } from '../core/assert.ts';
 import { isShoalError, ShoalError } from '../core/errors.ts';
-import { BodyBufferPool, HttpClient } from '../net/index.ts';
+import { BodyBufferPool, HttpClient, ReadAhead } from '../net/index.ts';
 import { TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
 import { reviveTagged, replaceTagged } from '../storage/commit-effects.ts';
 import type { ClusterCoordinator, StreamedChunk } from '../cluster/datanode/cluster-coordinator.ts';
@@ -241,7 +241,6 @@ async function streamAppends(
   // Small tasks' data is on its way while the transaction is checked and begun.
   fetcher.prefetchFrom(0);
   async function* frames(): AsyncGenerator<StreamedChunk> {
-    let frame = 0;
     for (const [i, check] of checks.entries()) {
       let before = 0;
       for await (const { columns, release } of taskDataChunks(
@@ -249,8 +248,6 @@ async function streamAppends(
         // The fetch's chunks are this reader's alone: each is freed once copied into a frame.
         { buffers: sources.frameBuffers, releaseChunks: true },
       )) {
-        // The first frame's shares are out: owners hold a half-fed streamed prepare.
-        if (frame++ === 1) crashPoint('replication.mid-stream');
         executing();
         // A frame is decoded once all its bytes are in, so the bytes since the last are its own.
         yield { columns, bytes: check.receivedBytes - before, release };
@@ -259,19 +256,36 @@ async function streamAppends(
       check.verify();
     }
   }
+  // The next frame arrives while this one is split and written (FRAME_POOL_BYTES holds the
+  // three), and the first while the transaction is checked and begun.
+  const ahead = new ReadAhead(frames(), 1, (chunk) => chunk.release?.());
+  ahead.start();
+  async function* fed(): AsyncGenerator<StreamedChunk> {
+    let frame = 0;
+    for await (const chunk of ahead) {
+      // The first frame's shares are out: owners hold a half-fed streamed prepare.
+      if (frame++ === 1) crashPoint('replication.mid-stream');
+      yield chunk;
+    }
+  }
   const first = tasks[0] as StoredTask;
   const partitions = [...new Set(tasks.flatMap((task) => task.partitions))].sort();
   const target = { db: first.db, table: first.table, partitions };
-  await options.coordinator.appendStreamed(
-    options.executionUser,
-    target,
-    frames(),
-    tasks.map((task) => task.taskId),
-    () => {
-      for (const check of checks) check.verify();
-    },
-    (changeBytes) => options.metrics?.taskDataHeld(changeBytes),
-  );
+  try {
+    await options.coordinator.appendStreamed(
+      options.executionUser,
+      target,
+      fed(),
+      tasks.map((task) => task.taskId),
+      () => {
+        for (const check of checks) check.verify();
+      },
+      (changeBytes) => options.metrics?.taskDataHeld(changeBytes),
+    );
+  } finally {
+    // Refused before its first frame (a privilege, a lock): the fetch is ended all the same.
+    await ahead.close();
+  }
 }
 
 /** The ids among `tasks` that were applied already (their slave-side commits recorded them). */

@@ -59,21 +59,30 @@ export class TaskDataFiles {
     try {
       if (this.sync) await makeDirsDurably(nodeStorageFs, this.dir, this.known);
       else await mkdir(this.dir, { recursive: true });
-      const handle = await open(temp, 'w');
-      try {
-        await handle.writev(chunks as Uint8Array[]);
-        if (this.sync) await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      const crc = await this.writeTemp(temp, chunks);
       await rename(temp, file);
       if (this.sync) await nodeStorageFs.fsyncDir(this.dir);
+      return { bytes: chunks.reduce((n, c) => n + c.byteLength, 0), crc32: crc };
     } catch (error) {
       throw asDiskError(error, `writing ${file}`);
     }
-    let crc = 0;
-    for (const chunk of chunks) crc = crc32(chunk, crc);
-    return { bytes: chunks.reduce((n, c) => n + c.byteLength, 0), crc32: crc };
+  }
+
+  /**
+   * Writes `chunks` as `temp` (fsynced with sync persistence): their CRC-32, taken while the
+   * bytes are written (both only read them).
+   */
+  private async writeTemp(temp: string, chunks: readonly Uint8Array[]): Promise<number> {
+    const handle = await open(temp, 'w');
+    try {
+      const written = handle.writev(chunks as Uint8Array[]);
+      const crc = checksumOf(chunks);
+      await written;
+      if (this.sync) await handle.sync();
+      return crc;
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Writes the row delta of master transaction `tid` (removed rows, then added rows). */
@@ -292,4 +301,11 @@ function missing(tid: number, why: string): ShoalError {
     'TASK_DATA_MISSING',
     `missing task data of master transaction ${tid}: ${why}`,
   );
+}
+
+/** The CRC-32 of `chunks` one after another. */
+function checksumOf(chunks: readonly Uint8Array[]): number {
+  let crc = 0;
+  for (const chunk of chunks) crc = crc32(chunk, crc);
+  return crc;
 }

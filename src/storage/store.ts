@@ -432,10 +432,12 @@ export class Store implements Writer {
         const id = this.nextId++;
         const file = segmentPath(this.dir, dbId, tableId, partition, id);
         const chunks = encodeSegment(columns);
-        await makeDirsDurably(this.fs, path.dirname(file), this.durableDirs);
-        await files.write(file, chunks);
-        const rows = columns.length === 0 ? 0 : columnRows(columns);
+        await files.makeDirs(path.dirname(file), this.durableDirs);
+        // The checksum is taken while the bytes are written (both only read them).
+        const written = files.write(file, chunks);
         const crc = chunks.reduce((sum, chunk) => crc32(chunk, sum), 0);
+        await written;
+        const rows = columns.length === 0 ? 0 : columnRows(columns);
         return { id, rows, bytes: fileBytesLength(chunks), crc32: crc };
       },
       parallel: (tasks) => runLimited(tasks, SEGMENT_WRITE_CONCURRENCY),
