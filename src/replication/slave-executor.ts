@@ -238,36 +238,9 @@ async function streamAppends(
     (task) => new TaskDataCheck(task.tid, { bytes: task.bytes, crc32: task.dataCrc32 }),
   );
   const fetcher = new TaskDataFetcher(sources, tasks, masterToken);
-  // Small tasks' data is on its way while the transaction is checked and begun.
-  fetcher.prefetchFrom(0);
-  async function* frames(): AsyncGenerator<StreamedChunk> {
-    for (const [i, check] of checks.entries()) {
-      let before = 0;
-      for await (const { columns, release } of taskDataChunks(
-        check.tap(fetcher.body(i)),
-        // The fetch's chunks are this reader's alone: each is freed once copied into a frame.
-        { buffers: sources.frameBuffers, releaseChunks: true },
-      )) {
-        executing();
-        // A frame is decoded once all its bytes are in, so the bytes since the last are its own.
-        yield { columns, bytes: check.receivedBytes - before, release };
-        before = check.receivedBytes;
-      }
-      check.verify();
-    }
-  }
-  // The next frame arrives while this one is split and written (FRAME_POOL_BYTES holds the
-  // three), and the first while the transaction is checked and begun.
-  const ahead = new ReadAhead(frames(), 1, (chunk) => chunk.release?.());
-  ahead.start();
-  async function* fed(): AsyncGenerator<StreamedChunk> {
-    let frame = 0;
-    for await (const chunk of ahead) {
-      // The first frame's shares are out: owners hold a half-fed streamed prepare.
-      if (frame++ === 1) crashPoint('replication.mid-stream');
-      yield chunk;
-    }
-  }
+  const held = (changeBytes: number): void => options.metrics?.taskDataHeld(changeBytes);
+  // The first frames are on their way while the transaction is checked and begun.
+  const ahead = framesAhead(fetcher, checks, sources.frameBuffers, executing, held);
   const first = tasks[0] as StoredTask;
   const partitions = [...new Set(tasks.flatMap((task) => task.partitions))].sort();
   const target = { db: first.db, table: first.table, partitions };
@@ -275,17 +248,69 @@ async function streamAppends(
     await options.coordinator.appendStreamed(
       options.executionUser,
       target,
-      fed(),
+      ahead.frames,
       tasks.map((task) => task.taskId),
       () => {
         for (const check of checks) check.verify();
       },
-      (changeBytes) => options.metrics?.taskDataHeld(changeBytes),
+      held,
     );
   } finally {
     // Refused before its first frame (a privilege, a lock): the fetch is ended all the same.
     await ahead.close();
   }
+}
+
+/**
+ * The frames of the tasks' data, in order, each task's size and CRC-32 checked as its data
+ * ends; read one frame ahead of the consumer from now on, so the next frame arrives while
+ * this one is split and written (a fetch consumed straight stops reading while its consumer
+ * works). At most three frames are held then, counted by `held`: one being written, one being
+ * split, one read ahead (FRAME_POOL_BYTES keeps their buffers). `close` ends the fetch.
+ */
+function framesAhead(
+  fetcher: TaskDataFetcher,
+  checks: readonly TaskDataCheck[],
+  buffers: BodyBufferPool,
+  executing: () => void,
+  held: (changeBytes: number) => void,
+): { readonly frames: AsyncIterable<StreamedChunk>; close(): Promise<void> } {
+  // Small tasks' data is fetched whole a few tasks ahead.
+  fetcher.prefetchFrom(0);
+  async function* read(): AsyncGenerator<StreamedChunk> {
+    for (const [i, check] of checks.entries()) {
+      let before = 0;
+      for await (const { columns, release } of taskDataChunks(
+        check.tap(fetcher.body(i)),
+        // The fetch's chunks are this reader's alone: each is freed once copied into a frame.
+        { buffers, releaseChunks: true },
+      )) {
+        executing();
+        // A frame is decoded once all its bytes are in, so the bytes since the last are its own.
+        const bytes = check.receivedBytes - before;
+        before = check.receivedBytes;
+        held(bytes);
+        yield { columns, bytes, release };
+      }
+      check.verify();
+    }
+  }
+  const ahead = new ReadAhead(read(), 1, (chunk) => {
+    chunk.release?.();
+    held(-chunk.bytes);
+  });
+  ahead.start();
+  async function* frames(): AsyncGenerator<StreamedChunk> {
+    let frame = 0;
+    for await (const chunk of ahead) {
+      // The consumer counts what it holds from here.
+      held(-chunk.bytes);
+      // The first frame's shares are out: owners hold a half-fed streamed prepare.
+      if (frame++ === 1) crashPoint('replication.mid-stream');
+      yield chunk;
+    }
+  }
+  return { frames: frames(), close: () => ahead.close() };
 }
 
 /** The ids among `tasks` that were applied already (their slave-side commits recorded them). */
