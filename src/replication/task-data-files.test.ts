@@ -1,16 +1,21 @@
 // Proves the task data files of a master data node: what is written streams back (appends
 // and row deltas), a large append is cut into frames of about TASK_DATA_FRAME_BYTES that a
 // slave reads one by one (joined in pooled buffers that a released frame gives back), a missing file or damaged or cut bytes are TASK_DATA_MISSING, and a
-// temp file a crash left mid-write is listed so that collection can remove it. How: real
-// files in a temp folder.
+// temp file a crash left mid-write is listed so that collection can remove it; a removed file
+// is kept as a spare (within bounds) that the next file is written over exactly, and spares a
+// previous process left are removed. How: real files in a temp folder.
 
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
-import { TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
+import {
+  MAX_SPARE_TASK_DATA_BYTES,
+  MAX_SPARE_TASK_DATA_FILES,
+  TASK_DATA_FRAME_BYTES,
+} from '../core/limits.ts';
 import { concatColumnSets } from '../core/types/column-ops.ts';
 import { BodyBufferPool } from '../net/index.ts';
 import {
@@ -206,5 +211,61 @@ describe('TaskDataFiles', () => {
     expect(await files.list()).toEqual([42]);
     await files.remove(42);
     expect(await readdir(dir)).toEqual(['unrelated.txt']);
+  });
+
+  for (const sync of [false, true]) {
+    it(`writes a new file over a removed one, smaller or larger, exactly (sync ${String(sync)})`, async () => {
+      const files = new TaskDataFiles(dir, sync);
+      const large = Array.from({ length: 5000 }, (_, i) => i);
+      await files.write(1, [ints(...large), texts(...large.map(String))]);
+      const { ino } = await stat(path.join(dir, '1.task'));
+      await files.remove(1);
+      expect(files.spares.bytes).toBeGreaterThan(0);
+      // Smaller than the spare: written over it and cut to its own size.
+      const small = await files.write(2, [ints(7, 8), texts('x', 'y')]);
+      expect((await stat(path.join(dir, '2.task'))).ino).toBe(ino);
+      expect(files.spares.bytes).toBe(0);
+      const bytes = checkedTaskData(2, await streamed(files, 2), small.crc32);
+      expect(bytes.length).toBe(small.bytes);
+      expect(await taskDataColumns(bytes)).toEqual([ints(7, 8), texts('x', 'y')]);
+      // Larger than the spare: it grows.
+      await files.remove(2);
+      const grown = await files.write(3, [ints(...large), texts(...large.map(String))]);
+      expect((await stat(path.join(dir, '3.task'))).ino).toBe(ino);
+      const again = checkedTaskData(3, await streamed(files, 3), grown.crc32);
+      expect(await taskDataColumns(again)).toEqual([ints(...large), texts(...large.map(String))]);
+      expect(await files.list()).toEqual([3]);
+    });
+  }
+
+  it('keeps at most MAX_SPARE_TASK_DATA_FILES spares and removes the rest', async () => {
+    const files = new TaskDataFiles(dir, false);
+    const tids = Array.from({ length: MAX_SPARE_TASK_DATA_FILES + 2 }, (_, i) => i + 1);
+    for (const tid of tids) await files.write(tid, [ints(tid)]);
+    for (const tid of tids) await files.remove(tid);
+    const names = await readdir(dir);
+    expect(names.filter((n) => n.endsWith('.spare'))).toHaveLength(MAX_SPARE_TASK_DATA_FILES);
+    expect(names.filter((n) => !n.endsWith('.spare'))).toEqual([]);
+    expect(await files.list()).toEqual([]);
+  });
+
+  it('removes, not keeps, a file past the spare bytes bound', async () => {
+    const files = new TaskDataFiles(dir, false);
+    await files.write(1, [ints(1)]);
+    await truncate(path.join(dir, '1.task'), MAX_SPARE_TASK_DATA_BYTES + 1);
+    await files.remove(1);
+    expect(await readdir(dir)).toEqual([]);
+    expect(files.spares.bytes).toBe(0);
+  });
+
+  it('removes the spares a previous process left at its first listing, never lists them', async () => {
+    await writeFile(path.join(dir, '99-0.spare'), 'left by a crash');
+    const files = new TaskDataFiles(dir, false);
+    await files.write(5, [ints(5)]);
+    expect(await files.list()).toEqual([5]);
+    expect(await readdir(dir)).toEqual(['5.task']);
+    // The next file is a new one: a stray spare is never written over.
+    await files.write(6, [ints(6)]);
+    expect((await readdir(dir)).sort()).toEqual(['5.task', '6.task']);
   });
 });

@@ -3,9 +3,10 @@
 // consecutive wire frames of about TASK_DATA_FRAME_BYTES, so a slave applies a task of whatever
 // size frame by frame as it streams in (SPEC §8.7); a row delta as one frame. With sync persistence the file is durable (temp → fsync → rename → fsync
 // folder) before the transaction's decision; without it, it is renamed into place unsynced
-// and a crash may lose it (the slave then reports "missing task data").
+// and a crash may lose it (the slave then reports "missing task data"). A removed file is
+// kept as a spare that the next one is written over (SpareFiles).
 
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -13,7 +14,12 @@ import { ShoalError } from '../core/errors.ts';
 import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
 import { compactSymbols, concatColumns, sliceRows, takeRows } from '../core/types/column-ops.ts';
-import { MAX_TASK_DATA_FRAME_BYTES, TASK_DATA_FRAME_BYTES } from '../core/limits.ts';
+import {
+  MAX_SPARE_TASK_DATA_BYTES,
+  MAX_SPARE_TASK_DATA_FILES,
+  MAX_TASK_DATA_FRAME_BYTES,
+  TASK_DATA_FRAME_BYTES,
+} from '../core/limits.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
 import {
   columnsFromFrame,
@@ -26,6 +32,7 @@ import type { FrameReading } from '../net/index.ts';
 import { asDiskError, makeDirsDurably, TEMP_SUFFIX } from '../storage/durable-write.ts';
 import { nodeStorageFs } from '../storage/storage-fs.ts';
 import type { TaskDataRef } from './master-log.ts';
+import { SpareFiles } from './spare-files.ts';
 import type { WireJson } from '../net/index.ts';
 
 const SUFFIX = '.task';
@@ -36,12 +43,15 @@ export class TaskDataFiles {
   private readonly sync: boolean;
   private readonly frameBytes: number;
   private readonly known = new Set<string>();
+  /** Removed files, written over by the next ones (SpareFiles says why). */
+  readonly spares: SpareFiles;
 
   /** `frameBytes`: the target size of an append's frames (tests make it small). */
   constructor(dir: string, sync: boolean, frameBytes = TASK_DATA_FRAME_BYTES) {
     this.dir = dir;
     this.sync = sync;
     this.frameBytes = frameBytes;
+    this.spares = new SpareFiles(dir, MAX_SPARE_TASK_DATA_FILES, MAX_SPARE_TASK_DATA_BYTES);
   }
 
   /** Writes the columns appended by master transaction `tid`; their size and checksum. */
@@ -59,7 +69,7 @@ export class TaskDataFiles {
     try {
       if (this.sync) await makeDirsDurably(nodeStorageFs, this.dir, this.known);
       else await mkdir(this.dir, { recursive: true });
-      const crc = await this.writeTemp(temp, chunks);
+      const crc = await this.writeTemp(temp, chunks, await this.spares.take(temp));
       await rename(temp, file);
       if (this.sync) await nodeStorageFs.fsyncDir(this.dir);
       return { bytes: chunks.reduce((n, c) => n + c.byteLength, 0), crc32: crc };
@@ -69,15 +79,21 @@ export class TaskDataFiles {
   }
 
   /**
-   * Writes `chunks` as `temp` (fsynced with sync persistence): their CRC-32, taken while the
-   * bytes are written (both only read them).
+   * Writes `chunks` as `temp` (over the spare file renamed to it when `overSpare`, cut to its
+   * new size), fsynced with sync persistence: their CRC-32, taken while the bytes are written
+   * (both only read them).
    */
-  private async writeTemp(temp: string, chunks: readonly Uint8Array[]): Promise<number> {
-    const handle = await open(temp, 'w');
+  private async writeTemp(
+    temp: string,
+    chunks: readonly Uint8Array[],
+    overSpare: boolean,
+  ): Promise<number> {
+    const handle = await open(temp, overSpare ? 'r+' : 'w');
     try {
-      const written = handle.writev(chunks as Uint8Array[]);
+      const written = handle.writev(chunks as Uint8Array[], 0);
       const crc = checksumOf(chunks);
       await written;
+      if (overSpare) await handle.truncate(chunks.reduce((n, c) => n + c.byteLength, 0));
       if (this.sync) await handle.sync();
       return crc;
     } finally {
@@ -111,14 +127,27 @@ export class TaskDataFiles {
     }
   }
 
-  /** Removes `tid`'s file (after every slave finished its task, or when it aborted). */
+  /**
+   * Removes `tid`'s file (after every slave finished its task, or when it aborted); kept as a
+   * spare for the next file when the bounds allow. A fetch still reading it (one no slave
+   * waits for any more) may then read another task's bytes, which its CRC-32 check refuses.
+   */
   async remove(tid: number): Promise<void> {
-    await rm(this.path(tid), { force: true });
-    await rm(`${this.path(tid)}${TEMP_SUFFIX}`, { force: true });
+    const file = this.path(tid);
+    const bytes = await stat(file).then(
+      (stats) => stats.size,
+      () => null,
+    );
+    if (bytes === null || !(await this.spares.keep(file, bytes))) await rm(file, { force: true });
+    await rm(`${file}${TEMP_SUFFIX}`, { force: true });
   }
 
-  /** Transaction ids that have a file, or a temp file a crash left mid-write. */
+  /**
+   * Transaction ids that have a file, or a temp file a crash left mid-write. The first call
+   * also removes the spare files a previous process left.
+   */
   async list(): Promise<number[]> {
+    await this.spares.sweep();
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const tids = names
       .map((n) => (n.endsWith(TEMP_SUFFIX) ? n.slice(0, -TEMP_SUFFIX.length) : n))
