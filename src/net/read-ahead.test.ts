@@ -96,6 +96,22 @@ describe('ReadAhead', () => {
     expect(dropped).toEqual([0, 1]);
   });
 
+  it('closed without being started: reads nothing and ends the source', async () => {
+    let ended = false;
+    const source: AsyncIterator<number> & AsyncIterable<number> = {
+      next: () => Promise.reject(new Error('never read')),
+      return: () => {
+        ended = true;
+        return Promise.resolve({ done: true, value: undefined });
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    await new ReadAhead(source, 1).close();
+    expect(ended).toBe(true);
+  });
+
   it('a consumer still waiting when the stream is closed gets an error, not a hang', async () => {
     let release: () => void = () => {};
     async function* stalled(): AsyncGenerator<number> {

@@ -74,7 +74,8 @@ export class ReadAhead<T> implements AsyncIterable<T> {
   async close(): Promise<void> {
     this.stopped = true;
     this.wakeReader?.();
-    await this.pump;
+    // Never started, it reads nothing now and only ends the source.
+    await (this.pump ??= this.read());
     for (const slot of this.slots.splice(0)) if (slot.kind === 'item') this.dropped(slot.item);
   }
 
