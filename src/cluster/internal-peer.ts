@@ -1,6 +1,6 @@
 // Node-to-node calls: every request between nodes carries an internal token (an HMAC of the
 // caller's alias and the time with the cluster secret, made anew each second), and every
-// internal route checks it before doing anything.
+// internal route checks it before it does its work.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ShoalError } from '../core/errors.ts';

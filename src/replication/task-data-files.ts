@@ -30,7 +30,7 @@ import {
 } from '../net/index.ts';
 import type { FrameReading } from '../net/index.ts';
 import { asDiskError, makeDirsDurably, TEMP_SUFFIX } from '../storage/durable-write.ts';
-import { nodeStorageFs } from '../storage/storage-fs.ts';
+import { fileBytesCrc32, fileBytesLength, nodeStorageFs } from '../storage/storage-fs.ts';
 import type { TaskDataRef } from './master-log.ts';
 import { SpareFiles } from './spare-files.ts';
 import type { WireJson } from '../net/index.ts';
@@ -72,7 +72,7 @@ export class TaskDataFiles {
       const crc = await this.writeTemp(temp, chunks, await this.spares.take(temp));
       await rename(temp, file);
       if (this.sync) await nodeStorageFs.fsyncDir(this.dir);
-      return { bytes: chunks.reduce((n, c) => n + c.byteLength, 0), crc32: crc };
+      return { bytes: fileBytesLength(chunks), crc32: crc };
     } catch (error) {
       throw asDiskError(error, `writing ${file}`);
     }
@@ -91,9 +91,9 @@ export class TaskDataFiles {
     const handle = await open(temp, overSpare ? 'r+' : 'w');
     try {
       const written = handle.writev(chunks as Uint8Array[], 0);
-      const crc = checksumOf(chunks);
+      const crc = fileBytesCrc32(chunks);
       await written;
-      if (overSpare) await handle.truncate(chunks.reduce((n, c) => n + c.byteLength, 0));
+      if (overSpare) await handle.truncate(fileBytesLength(chunks));
       if (this.sync) await handle.sync();
       return crc;
     } finally {
@@ -130,7 +130,7 @@ export class TaskDataFiles {
   /**
    * Removes `tid`'s file (after every slave finished its task, or when it aborted); kept as a
    * spare for the next file when the bounds allow. A fetch still reading it (one no slave
-   * waits for any more) may then read another task's bytes, which its CRC-32 check refuses.
+   * waits for now) may then read another task's bytes, which its CRC-32 check refuses.
    */
   async remove(tid: number): Promise<void> {
     const file = this.path(tid);
@@ -330,11 +330,4 @@ function missing(tid: number, why: string): ShoalError {
     'TASK_DATA_MISSING',
     `missing task data of master transaction ${tid}: ${why}`,
   );
-}
-
-/** The CRC-32 of `chunks` one after another. */
-function checksumOf(chunks: readonly Uint8Array[]): number {
-  let crc = 0;
-  for (const chunk of chunks) crc = crc32(chunk, crc);
-  return crc;
 }

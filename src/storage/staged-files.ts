@@ -17,12 +17,15 @@ export class StagedFiles {
   readonly written: string[] = [];
   private readonly pending: Promise<void>[] = [];
   private readonly folders = new Set<string>();
-  /** Folders makeDirs created, with the set that learns once their names are durable. */
-  private readonly newFolders = new Map<string, Set<string>>();
+  /** Folders whose names are durable (shared by the store's writes); settle adds to it. */
+  private readonly known: Set<string>;
+  /** Folders makeDirs created, made durable by settle. */
+  private readonly newFolders = new Set<string>();
   private failure: Error | undefined;
 
-  constructor(fs: StorageFs) {
+  constructor(fs: StorageFs, known: Set<string> = new Set()) {
     this.fs = fs;
+    this.known = known;
   }
 
   /**
@@ -52,15 +55,15 @@ export class StagedFiles {
 
   /**
    * Creates `dir` and its missing parents now; their names are made durable (an fsync of each
-   * new folder's parent) by settle, and `known` learns each folder then (a folder in `known`
-   * is skipped with its parents). A write into a new partition so starts at once: the two
+   * new folder's parent) by settle, and the known folders learn each folder then (a known
+   * folder is skipped with its parents). A write into a new partition so starts at once: the two
    * folder fsyncs before its first segment took up to 50 ms while the disk was busy, and at
    * settle they follow the folder fsyncs that flushed the disk's journal already. DISK_ERROR
    * names the folder.
    */
-  async makeDirs(dir: string, known: Set<string>): Promise<void> {
+  async makeDirs(dir: string): Promise<void> {
     const fresh: string[] = [];
-    const made = (level: string): boolean => known.has(level) || this.newFolders.has(level);
+    const made = (level: string): boolean => this.known.has(level) || this.newFolders.has(level);
     for (let level = dir; !made(level) && path.dirname(level) !== level;) {
       fresh.push(level);
       level = path.dirname(level);
@@ -71,14 +74,14 @@ export class StagedFiles {
     } catch (error) {
       throw asDiskError(error, `creating ${dir}`);
     }
-    for (const level of fresh) this.newFolders.set(level, known);
+    for (const level of fresh) this.newFolders.add(level);
   }
 
   /** Resolves once every file is fsynced, in place, and its folder fsynced; else DISK_ERROR. */
   async settle(): Promise<void> {
     await Promise.all(this.pending);
     if (this.failure !== undefined) throw this.failure;
-    const parents = [...this.newFolders.keys()].map((folder) => path.dirname(folder));
+    const parents = [...this.newFolders].map((folder) => path.dirname(folder));
     for (const folder of new Set([...this.folders, ...parents])) {
       try {
         await this.fs.fsyncDir(folder);
@@ -86,7 +89,7 @@ export class StagedFiles {
         throw asDiskError(error, `making ${folder} durable`);
       }
     }
-    for (const [folder, known] of this.newFolders) known.add(folder);
+    for (const folder of this.newFolders) this.known.add(folder);
   }
 
   /** Removes every file, in place or not (after the background work ended): nothing is kept. */

@@ -5,6 +5,7 @@
 // wrapped by the caller into a ShoalError; none of them retries or swallows an error.
 
 import * as fs from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 
 /** A file's content: one buffer, or chunks written one after another without joining them. */
 export type FileBytes = Uint8Array | readonly Uint8Array[];
@@ -12,6 +13,11 @@ export type FileBytes = Uint8Array | readonly Uint8Array[];
 /** The size of `bytes` in bytes. */
 export function fileBytesLength(bytes: FileBytes): number {
   return ArrayBuffer.isView(bytes) ? bytes.byteLength : bytes.reduce((n, c) => n + c.byteLength, 0);
+}
+
+/** The CRC-32 of `bytes` (of its chunks one after another). */
+export function fileBytesCrc32(bytes: FileBytes): number {
+  return ArrayBuffer.isView(bytes) ? crc32(bytes) : bytes.reduce((sum, c) => crc32(c, sum), 0);
 }
 
 export interface StorageFs {

@@ -6,7 +6,6 @@
 // transaction (two-phase commit): its plan is recorded durably, its locks kept, nothing made
 // visible, until `publish` commits it or `discard` drops it. See docs/ARCHITECTURE.md.
 
-import { crc32 } from 'node:zlib';
 import * as path from 'node:path';
 import { assert } from '../core/assert.ts';
 import { ShoalError } from '../core/errors.ts';
@@ -32,7 +31,7 @@ import type { PreparedRecord, PreparedWrite } from './prepared-write.ts';
 import { encodeSegment } from './segment-codec.ts';
 import type { SegmentColumn } from './segment-codec.ts';
 import { Snapshot } from './snapshot.ts';
-import { fileBytesLength, nodeStorageFs } from './storage-fs.ts';
+import { fileBytesCrc32, fileBytesLength, nodeStorageFs } from './storage-fs.ts';
 import { StagedFiles } from './staged-files.ts';
 import type { StorageFs } from './storage-fs.ts';
 import { CATALOG_DIR, databaseDir, segmentPath, tableDir } from './store-paths.ts';
@@ -353,7 +352,7 @@ export class Store implements Writer {
     const release = await this.locks.acquire(locks, owner);
     let releaseMore: LockRelease | undefined;
     const taken = [...locks];
-    const files = new StagedFiles(this.fs);
+    const files = new StagedFiles(this.fs, this.durableDirs);
     try {
       if (lockMore !== undefined) {
         const more = lockMore(this.state);
@@ -432,10 +431,10 @@ export class Store implements Writer {
         const id = this.nextId++;
         const file = segmentPath(this.dir, dbId, tableId, partition, id);
         const chunks = encodeSegment(columns);
-        await files.makeDirs(path.dirname(file), this.durableDirs);
+        await files.makeDirs(path.dirname(file));
         // The checksum is taken while the bytes are written (both only read them).
         const written = files.write(file, chunks);
-        const crc = chunks.reduce((sum, chunk) => crc32(chunk, sum), 0);
+        const crc = fileBytesCrc32(chunks);
         await written;
         const rows = columns.length === 0 ? 0 : columnRows(columns);
         return { id, rows, bytes: fileBytesLength(chunks), crc32: crc };
