@@ -8,12 +8,14 @@ import { benchStorageAppend } from './storage-append.bench.ts';
 
 import { benchReplication } from './replication.bench.ts';
 import { benchBacklog } from './backlog.bench.ts';
+import { benchCompaction } from './compaction.bench.ts';
 
 // `npm run bench -- replication clusterAppend` runs only the benchmarks named.
 const BENCHES: Readonly<Record<string, () => Promise<unknown>>> = {
   storageAppend: benchStorageAppend,
   query: benchQueries,
   clusterAppend: benchClusterAppend,
+  compaction: benchCompaction,
   replication: benchReplication,
   backlog: benchBacklog,
 };

@@ -18,6 +18,15 @@ export const COMPACTION_SMALL_SEGMENT_ROWS = 65_536;
 /** Compaction merges a partition once it has at least this many small segments. */
 export const COMPACTION_MIN_SMALL_SEGMENTS = 4;
 
+/**
+ * The live bytes of small segments compaction merges into one at a time. A merge holds its
+ * partition's lock and joins its segments in memory: a partition of a million 9-column rows
+ * in small segments, merged whole, held the lock for a second and the data node's event loop
+ * for up to 230 ms at once; in 8 MiB merges, for at most 50 ms (the merged segments then
+ * hold ~110,000 such rows, well above small).
+ */
+export const COMPACTION_MAX_MERGE_BYTES = 8 << 20;
+
 /** A segment with this share of its rows deleted is rewritten by compaction. */
 export const COMPACTION_DELETED_RATIO = 0.5;
 

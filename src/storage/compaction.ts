@@ -5,6 +5,7 @@
 
 import {
   COMPACTION_DELETED_RATIO,
+  COMPACTION_MAX_MERGE_BYTES,
   COMPACTION_MIN_SMALL_SEGMENTS,
   COMPACTION_SMALL_SEGMENT_ROWS,
 } from '../core/limits.ts';
@@ -20,17 +21,57 @@ import { requireDatabase, requireTable } from './snapshot.ts';
 import type { Store } from './store.ts';
 import { writePartitionRows } from './write-rows.ts';
 
-/** The segments of a partition worth merging, or [] when it is fine as it is. */
-export function segmentsToCompact(partition: PartitionState): SegmentState[] {
+/**
+ * The merges compaction makes in a partition, each a group of segments written as one new
+ * segment; [] when the partition is fine as it is. Once a partition has
+ * COMPACTION_MIN_SMALL_SEGMENTS small segments, they are merged in order in groups of at most
+ * `maxMergeBytes` live bytes (a group of one is left alone unless mostly deleted);
+ * every other mostly deleted segment is rewritten alone. Each merge so holds the partition's
+ * lock, and memory, for a bounded time, whatever the partition's size.
+ */
+export function compactionMerges(
+  partition: PartitionState,
+  maxMergeBytes = COMPACTION_MAX_MERGE_BYTES,
+): SegmentState[][] {
   const small = partition.segments.filter(
     (s) => s.rows - s.deleted.length < COMPACTION_SMALL_SEGMENT_ROWS,
   );
-  const sparse = partition.segments.filter(
-    (s) => s.deleted.length >= s.rows * COMPACTION_DELETED_RATIO,
-  );
-  const chosen = new Set<SegmentState>(sparse);
-  if (small.length >= COMPACTION_MIN_SMALL_SEGMENTS) for (const s of small) chosen.add(s);
-  return partition.segments.filter((s) => chosen.has(s));
+  const mergeSmall = small.length >= COMPACTION_MIN_SMALL_SEGMENTS;
+  const grouped = new Set(mergeSmall ? small : []);
+  const merges = partition.segments.filter((s) => isSparse(s) && !grouped.has(s)).map((s) => [s]);
+  if (mergeSmall) {
+    const groups = groupsOfBytes(small, maxMergeBytes);
+    merges.push(
+      ...groups.filter((group) => group.length > 1 || isSparse(group[0] as SegmentState)),
+    );
+  }
+  return merges;
+}
+
+function isSparse(segment: SegmentState): boolean {
+  return segment.deleted.length >= segment.rows * COMPACTION_DELETED_RATIO;
+}
+
+/** `segments` in order, cut into runs of at most `maxBytes` live bytes (a larger one alone). */
+function groupsOfBytes(segments: readonly SegmentState[], maxBytes: number): SegmentState[][] {
+  const groups: SegmentState[][] = [];
+  let group: SegmentState[] = [];
+  let bytes = 0;
+  for (const segment of segments) {
+    const live =
+      segment.rows === 0
+        ? 0
+        : (segment.bytes * (segment.rows - segment.deleted.length)) / segment.rows;
+    if (group.length > 0 && bytes + live > maxBytes) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(segment);
+    bytes += live;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
 
 function compactionLocks(db: string, table: string, key: string): LockRequest[] {
@@ -41,19 +82,24 @@ function compactionLocks(db: string, table: string, key: string): LockRequest[] 
   ];
 }
 
-/** Compacts one partition of a table; undefined when there was nothing to do. */
+/**
+ * Makes the first merge compactionMerges finds in one partition of a table (merges of at most
+ * `maxMergeBytes`), as one write; undefined when there was nothing to do.
+ */
 export async function compactPartition(
   store: Store,
   db: string,
   table: string,
   key: string,
+  maxMergeBytes = COMPACTION_MAX_MERGE_BYTES,
 ): Promise<CommitEffects | undefined> {
   const locks = compactionLocks(db, table, key);
   const effects = await store.write(`compact(${db}/${table}/${key})`, locks, async (context) => {
     const dbState = requireDatabase(context.state, db);
     const tableState = requireTable(context.state, db, table);
     const partition = tableState.partitions.get(key);
-    const chosen = partition === undefined ? [] : segmentsToCompact(partition);
+    const chosen =
+      partition === undefined ? [] : (compactionMerges(partition, maxMergeBytes)[0] ?? []);
     const changes: CatalogChange[] = [];
     if (chosen.length > 0) {
       const ids = new Set(chosen.map((s) => s.id));
@@ -83,18 +129,23 @@ export async function compactPartition(
 /**
  * One pass over every partition of every table; returns how many were compacted. A partition
  * a write holds or waits for (a prepared one's decision may take a while) is skipped, not
- * waited for: the next pass takes it.
+ * waited for: the next pass takes it. Each merge (of at most `maxMergeBytes`) is its own
+ * write, and the pass lets other work run between merges.
  */
-export async function compactAll(store: Store): Promise<number> {
+export async function compactAll(
+  store: Store,
+  maxMergeBytes = COMPACTION_MAX_MERGE_BYTES,
+): Promise<number> {
   const snapshot = store.snapshot();
-  const candidates: [string, string, string][] = [];
+  const candidates: { db: string; table: string; key: string; merges: number }[] = [];
   try {
     for (const [dbName, db] of snapshot.state.databases) {
       for (const [tableName, table] of db.tables) {
         for (const [key, partition] of table.partitions) {
-          if (segmentsToCompact(partition).length === 0) continue;
+          const merges = compactionMerges(partition, maxMergeBytes).length;
+          if (merges === 0) continue;
           if (store.blockedByPrepared(compactionLocks(dbName, tableName, key))) continue;
-          candidates.push([dbName, tableName, key]);
+          candidates.push({ db: dbName, table: tableName, key, merges });
         }
       }
     }
@@ -102,16 +153,36 @@ export async function compactAll(store: Store): Promise<number> {
     snapshot.release();
   }
   let count = 0;
-  for (const [db, table, key] of candidates) {
-    if (store.wouldWait(compactionLocks(db, table, key))) continue;
+  for (const candidate of candidates) {
+    if ((await compactMerges(store, candidate, maxMergeBytes)) > 0) count++;
+  }
+  return count;
+}
+
+/**
+ * Makes up to `merges` merges in one partition (what the pass saw: writes since may add
+ * more, for the next pass), stopping when a writer holds or takes the partition: how many.
+ */
+async function compactMerges(
+  store: Store,
+  { db, table, key, merges }: { db: string; table: string; key: string; merges: number },
+  maxMergeBytes: number,
+): Promise<number> {
+  let made = 0;
+  for (let i = 0; i < merges; i++) {
+    if (store.wouldWait(compactionLocks(db, table, key))) break;
     try {
-      if ((await compactPartition(store, db, table, key)) !== undefined) count++;
+      if ((await compactPartition(store, db, table, key, maxMergeBytes)) === undefined) break;
     } catch (error) {
       // A writer took the partition first after all: busy is not a failure of compaction.
       if (!isShoalError(error, 'LOCK_TIMEOUT')) throw error;
+      break;
     }
+    made++;
+    // Requests waiting on this node's event loop go first.
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return count;
+  return made;
 }
 
 /** A running background compaction; `lastError` is the last pass's failure, if any. */
