@@ -110,8 +110,19 @@ export function scanOrder(source: TableSource): string[] {
   );
 }
 
-/** Each partition key's position in the scheme's order (empty for a dimension table). */
+/** partitionRank's maps by scheme: a catalog's scheme never changes, a new one is a new object. */
+const ranks = new WeakMap<PartitionScheme, ReadonlyMap<string, number>>();
+
+/**
+ * Each partition key's position in the scheme's order (empty for a dimension table). Made
+ * once per scheme: every scan asks, and a year of daily partitions is 365 keys to format.
+ */
 export function partitionRank(source: TableSource): ReadonlyMap<string, number> {
   if (source.table.meta.partitionColumns.length === 0) return new Map();
-  return new Map(partitionKeys(source.scheme).map((key, i) => [key, i]));
+  let rank = ranks.get(source.scheme);
+  if (rank === undefined) {
+    rank = new Map(partitionKeys(source.scheme).map((key, i) => [key, i]));
+    ranks.set(source.scheme, rank);
+  }
+  return rank;
 }

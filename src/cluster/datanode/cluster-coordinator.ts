@@ -25,7 +25,7 @@ import type { TaskDataFiles } from '../../replication/task-data-files.ts';
 import { encodeDeltaFrame } from '../../replication/task-data-files.ts';
 import type { RowDelta } from '../../storage/row-delta.ts';
 import type { TaskDataRef } from '../../replication/master-log.ts';
-import { decodeFragment } from './fragment-wire.ts';
+import { decodeFragment, encodeFragment } from './fragment-wire.ts';
 import {
   discardPrepared,
   preparedAnswerWithDelta,
@@ -33,6 +33,7 @@ import {
   publishPrepared,
   rowsOfValue,
 } from './participant-routes.ts';
+import { localFragment } from './participant-routes.ts';
 import type { PreparedAnswer } from './participant-routes.ts';
 import { statementAccess } from './statement-access.ts';
 import { localPartSink, remotePartSink } from './part-sinks.ts';
@@ -123,24 +124,31 @@ export class ClusterCoordinator {
     });
   }
 
-  /** Fragments from every data node, merged here. */
+  /**
+   * Fragments from every data node, merged here. This node's own fragment runs in process, as
+   * its share of an append is prepared: no HTTP round trip to itself. It still goes through
+   * the fragment's wire form, so it holds nothing of the snapshot it was read from.
+   */
   private async query(text: string, index: number, statement: SelectStatement): Promise<Value> {
     const owners = await this.owners(statement);
+    const { alias, store, functions } = this.options;
     const fragments = await Promise.all(
-      owners.map(async (peer) =>
+      owners.map(async (owner) =>
         decodeFragment(
-          await peer.binary(
-            '/internal/fragment',
-            concatBytes(encodeFrame({ body: { text, index }, blocks: [] })),
-          ),
+          owner === alias
+            ? encodeFragment(await localFragment(store, functions, statement))
+            : await this.peer(owner).binary(
+                '/internal/fragment',
+                concatBytes(encodeFrame({ body: { text, index }, blocks: [] })),
+              ),
         ),
       ),
     );
     return this.finish(statement, fragments);
   }
 
-  /** The data nodes owning the partitions the query can touch (pruned by its WHERE). */
-  private async owners(statement: SelectStatement): Promise<PeerClient[]> {
+  /** The aliases of the data nodes owning the partitions the query can touch (pruned by its WHERE). */
+  private async owners(statement: SelectStatement): Promise<string[]> {
     const { store, functions } = this.options;
     const snapshot = store.snapshot();
     let planned: { db: string; table: string; keys: readonly string[] | undefined };
@@ -155,15 +163,15 @@ export class ClusterCoordinator {
     } finally {
       snapshot.release();
     }
-    const { owners } = await this.options.controller.json<{ owners: Record<string, string> }>(
+    const { aliases } = await this.options.controller.json<{ aliases: string[] }>(
       '/internal/placement',
-      { db: planned.db, table: planned.table },
+      {
+        db: planned.db,
+        table: planned.table,
+        ...(planned.keys === undefined ? {} : { keys: [...planned.keys] }),
+      },
     );
-    const wanted = planned.keys ?? Object.keys(owners);
-    const aliases = new Set(
-      wanted.flatMap((key) => (owners[key] === undefined ? [] : [owners[key]])),
-    );
-    return [...aliases].map((alias) => this.peer(alias));
+    return aliases;
   }
 
   private finish(statement: SelectStatement, fragments: readonly Fragment[]): Value {
