@@ -22,7 +22,7 @@ export const COMPACTION_MIN_SMALL_SEGMENTS = 4;
  * The live bytes of small segments compaction merges into one at a time. A merge holds its
  * partition's lock and joins its segments in memory: a partition of a million 9-column rows
  * in small segments, merged whole, held the lock for a second and the data node's event loop
- * for up to 230 ms at once; in 8 MiB merges, for at most 50 ms (the merged segments then
+ * for 220–320 ms at once; in 8 MiB merges, for at most 44–50 ms (the merged segments then
  * hold ~110,000 such rows, well above small).
  */
 export const COMPACTION_MAX_MERGE_BYTES = 8 << 20;

@@ -28,12 +28,12 @@ import type { TaskDataRef } from '../../replication/master-log.ts';
 import { decodeFragment, encodeFragment } from './fragment-wire.ts';
 import {
   discardPrepared,
+  localFragment,
   preparedAnswerWithDelta,
   prepareStatement,
   publishPrepared,
   rowsOfValue,
 } from './participant-routes.ts';
-import { localFragment } from './participant-routes.ts';
 import type { PreparedAnswer } from './participant-routes.ts';
 import { statementAccess } from './statement-access.ts';
 import { localPartSink, remotePartSink } from './part-sinks.ts';
@@ -147,7 +147,7 @@ export class ClusterCoordinator {
     return this.finish(statement, fragments);
   }
 
-  /** The aliases of the data nodes owning the partitions the query can touch (pruned by its WHERE). */
+  /** The data nodes (aliases) owning the partitions the query can touch (pruned by its WHERE). */
   private async owners(statement: SelectStatement): Promise<string[]> {
     const { store, functions } = this.options;
     const snapshot = store.snapshot();
