@@ -5,7 +5,7 @@
 import { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { fastify } from 'fastify';
+import { fastify, LogController } from 'fastify';
 import type {
   FastifyBaseLogger,
   FastifyError,
@@ -108,7 +108,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     return503OnClosing: false,
     clientErrorHandler: answerClientError,
     // Fastify's two info lines per request (see addRequestLog) cost more than small writes.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   addRequestLog(app);
   const state: ServerState = { closing: false, closed: null };
