@@ -104,9 +104,9 @@ export const TASK_DATA_FRAME_BYTES = 16 << 20;
 export const MAX_TASK_DATA_FRAME_BYTES = 256 << 20;
 
 /**
- * Removed task data files a master data node keeps to write the next ones over, at most this
- * many and this many bytes together: a few seconds of tutorial-sized appends, so the disk
- * space kept stays small next to the task data itself.
+ * Removed task data files a master data node keeps to write the next ones over, within both
+ * bounds: a few seconds of tutorial-sized appends, so the disk space kept stays small next to
+ * the task data itself.
  */
 export const MAX_SPARE_TASK_DATA_FILES = 4;
 export const MAX_SPARE_TASK_DATA_BYTES = 256 << 20;

@@ -161,7 +161,7 @@ export async function compactAll(
 
 /**
  * Makes up to `merges` merges in one partition (what the pass saw: writes since may add
- * more, for the next pass), stopping when a writer holds or takes the partition: how many.
+ * more, for the next pass), stopping when a writer holds or takes the partition: the merges made.
  */
 async function compactMerges(
   store: Store,

@@ -3,8 +3,8 @@
 // at once, its fsync and rename run in the background, and the transaction's plan is
 // committed or prepared only after every file is in place and every folder fsynced. A
 // streamed append so receives its next chunk while the last one's fsync runs, and a write of
-// many segments fsyncs each folder once. New folders are created at once and their names made
-// durable at settle too.
+// several segments fsyncs each folder once. New folders are created at once and their names
+// made durable at settle too.
 
 import * as path from 'node:path';
 import { asDiskError, TEMP_SUFFIX } from './durable-write.ts';
@@ -23,7 +23,7 @@ export class StagedFiles {
   private readonly newFolders = new Set<string>();
   private failure: Error | undefined;
 
-  constructor(fs: StorageFs, known: Set<string> = new Set()) {
+  constructor(fs: StorageFs, known: Set<string>) {
     this.fs = fs;
     this.known = known;
   }

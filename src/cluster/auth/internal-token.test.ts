@@ -137,11 +137,11 @@ describe('internal tokens', () => {
 
   it('InternalTokens keeps verifying once it forgot tokens past its bound', () => {
     const tokens = new InternalTokens(SECRET);
-    const many = Array.from({ length: MAX_REMEMBERED_TOKENS + 10 }, (_, i) =>
+    const pastBound = Array.from({ length: MAX_REMEMBERED_TOKENS + 10 }, (_, i) =>
       makeInternalToken(SECRET, 'dn1', NOW + i),
     );
-    for (const token of many) expect(tokens.verify(token, NOW)).toBe('dn1');
+    for (const token of pastBound) expect(tokens.verify(token, NOW)).toBe('dn1');
     // The oldest were forgotten: checked again from scratch, still good.
-    expect(tokens.verify(many[0] as string, NOW)).toBe('dn1');
+    expect(tokens.verify(pastBound[0] as string, NOW)).toBe('dn1');
   });
 });
