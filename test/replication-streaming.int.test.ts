@@ -39,7 +39,11 @@ let onSlave: Connection;
 
 beforeAll(async () => {
   pair = await startReplicationPair({
-    masterEnv: { SHOAL_TASK_DATA_FRAME_BYTES: String(FRAME_BYTES) },
+    // Every task data file written at once: a test damages one.
+    masterEnv: {
+      SHOAL_TASK_DATA_FRAME_BYTES: String(FRAME_BYTES),
+      SHOAL_TASK_DATA_HOLD_BYTES: '0',
+    },
     master: ['clusterReplicationIntervalMillis=20'],
     // A coordinator killed mid-stream leaves its transaction undecided until this passes.
     slave: ['transactionTimeoutMillis=3000'],

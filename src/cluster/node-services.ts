@@ -27,6 +27,7 @@ import { TaskDataFiles } from '../replication/task-data-files.ts';
 import {
   DEFAULT_COMPACTION_INTERVAL_MILLIS,
   MAX_COMBINED_APPEND_ROWS,
+  MAX_HELD_TASK_DATA_BYTES,
   TASK_DATA_FRAME_BYTES,
 } from '../core/limits.ts';
 import type { CompactionPass } from '../storage/index.ts';
@@ -185,6 +186,8 @@ const dataNode: NodeServices['dataNode'] = async (config, context): Promise<Node
             config.settings.clusterReplicationWorkDir,
             config.settings.clusterReplicationSyncPersistence,
             taskDataFrameBytes(),
+            // Without sync persistence, task data may wait in memory for its slaves a while.
+            config.settings.clusterReplicationSyncPersistence ? 0 : taskDataHoldBytes(),
           ),
         }
       : {}),
@@ -253,6 +256,15 @@ export const NODE_SERVICES: NodeServices = { controller, dataNode };
  */
 function taskDataFrameBytes(): number {
   return integerFromEnv('SHOAL_TASK_DATA_FRAME_BYTES', TASK_DATA_FRAME_BYTES, 1024, 'bytes');
+}
+
+/**
+ * How much task data may wait in memory (without sync persistence): MAX_HELD_TASK_DATA_BYTES,
+ * unless the environment sets SHOAL_TASK_DATA_HOLD_BYTES (tests that damage task data files
+ * set 0, so every file is written at once).
+ */
+function taskDataHoldBytes(): number {
+  return integerFromEnv('SHOAL_TASK_DATA_HOLD_BYTES', MAX_HELD_TASK_DATA_BYTES, 0, 'bytes');
 }
 
 /**

@@ -112,6 +112,15 @@ export const MAX_SPARE_TASK_DATA_FILES = 4;
 export const MAX_SPARE_TASK_DATA_BYTES = 256 << 20;
 
 /**
+ * Without clusterReplicationSyncPersistence, the task data a master data node keeps in memory
+ * instead of writing it at once (HeldTaskData): one tutorial-sized append, so that the backlog
+ * of a stopped slave goes to files as before and memory stays bounded.
+ */
+export const MAX_HELD_TASK_DATA_BYTES = 128 << 20;
+/** How long held task data may wait for its slaves before it is written to its file. */
+export const TASK_DATA_HOLD_MILLIS = 1000;
+
+/**
  * Rows of an append a data node may combine with other appends to the same table into one
  * transaction (group commit): larger appends amortise their own transaction.
  */

@@ -13,7 +13,7 @@ import type { ErrorCodeName } from '../core/errors.ts';
 import { HTTP_STATUS_BY_KIND } from './error-status.ts';
 import { HttpClient } from './http-client.ts';
 import type { BinaryBody } from './http-client.ts';
-import { REUSED_BODY, createHttpServer, sendFrame } from './http-server.ts';
+import { REUSED_BODY, createHttpServer, keepRequestBody, sendFrame } from './http-server.ts';
 import type { BoundAddress, HttpServer, HttpServerOptions } from './http-server.ts';
 import { expectSameValue } from './net-test-support.ts';
 import { WIRE_CONTENT_TYPE } from './wire-frame.ts';
@@ -76,6 +76,11 @@ function addRoutes(server: HttpServer): void {
     return { waited: true };
   });
   server.app.post('/bytes', REUSED_BODY, async (req) => describeBody(req.body as Uint8Array));
+  server.app.post('/kept', REUSED_BODY, async (req) => {
+    keptBody.view = req.body as Uint8Array;
+    keptBody.release = keepRequestBody(req);
+    return describeBody(keptBody.view);
+  });
   server.app.post('/held', REUSED_BODY, async (req) => {
     held.started();
     await gate;
@@ -86,6 +91,11 @@ function addRoutes(server: HttpServer): void {
 // Body buffers seen by the REUSED_BODY routes, in order: a body's `buffer` is its index here.
 const seenBuffers: ArrayBufferLike[] = [];
 const held = { started: (): void => {} };
+// The body the /kept route keeps past its answer, and its release.
+const keptBody: { view: Uint8Array; release: () => void } = {
+  view: new Uint8Array(),
+  release: () => {},
+};
 
 function describeBody(body: Uint8Array): { length: number; bytes: number[]; buffer: number } {
   if (!seenBuffers.includes(body.buffer)) seenBuffers.push(body.buffer);
@@ -402,6 +412,19 @@ describe('HTTP server frame bodies', () => {
     const kept = (await holding) as { buffer: number; bytes: number[] };
     expect(kept.bytes).toEqual([7]);
     expect(kept.buffer).not.toBe(other.buffer);
+  });
+
+  it('lends a kept body to no other request until its keep is released', async () => {
+    const { client } = await start();
+    const kept = (await post(client, '/kept', body(3))) as { buffer: number };
+    const other = (await post(client, '/bytes', body(4))) as { buffer: number };
+    expect(other.buffer).not.toBe(kept.buffer);
+    expect([...new Set(keptBody.view)]).toEqual([3]);
+    keptBody.release();
+    keptBody.release(); // a second call changes nothing
+    const next = (await post(client, '/bytes', body(5))) as { buffer: number };
+    const again = (await post(client, '/bytes', body(6))) as { buffer: number };
+    expect([next.buffer, again.buffer]).toContain(kept.buffer);
   });
 
   it('reads a chunked body, and refuses one over the limit with 413 BAD_REQUEST', async () => {

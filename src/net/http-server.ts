@@ -170,13 +170,51 @@ function addFrameBodyParser(app: FastifyInstance, maxRequestBytes: number): void
       );
     },
   );
-  // The answer is sent, so the handler is done: its body's buffer can take the next body.
+  // The answer is sent, so the handler is done: its body's buffer can take the next body,
+  // unless the handler kept it (keepRequestBody), and then once that is released too.
   app.addHook('onResponse', async (request) => {
     const buffer = lent.get(request);
     if (buffer === undefined) return;
     lent.delete(request);
-    pool.giveBack(buffer);
+    const keeps = kept.get(request);
+    if (keeps === undefined) pool.giveBack(buffer);
+    else keeps.giveBack = () => pool.giveBack(buffer);
   });
+}
+
+/** The keeps of a request's body: how many, and how to give the buffer back once none is. */
+interface BodyKeeps {
+  count: number;
+  /** Set once the answer is sent. */
+  giveBack?: () => void;
+}
+
+const kept = new WeakMap<FastifyRequest, BodyKeeps>();
+
+/**
+ * Keeps memory that something views (a request's body) from being reused until the returned
+ * release is called.
+ */
+export type KeepMemory = () => () => void;
+
+/**
+ * Keeps the buffer of a REUSED_BODY request's body from taking another body after the answer
+ * is sent, until the returned release is called (at most once takes effect): for memory that
+ * views the body and outlives the answer. Harmless for other requests.
+ */
+export function keepRequestBody(request: FastifyRequest): () => void {
+  const keeps = kept.get(request) ?? { count: 0 };
+  kept.set(request, keeps);
+  keeps.count += 1;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    keeps.count -= 1;
+    if (keeps.count > 0) return;
+    kept.delete(request);
+    keeps.giveBack?.();
+  };
 }
 
 // A URL's path: query strings stay out of messages (they may carry tokens).

@@ -1,8 +1,8 @@
 // The network layer: HTTP server and client every node uses, and the wire formats of values,
 // appended columns and partial aggregates (frames of JSON + Arrow IPC).
 
-export { REUSED_BODY, createHttpServer, sendFrame } from './http-server.ts';
-export type { BoundAddress, HttpServer, HttpServerOptions } from './http-server.ts';
+export { REUSED_BODY, createHttpServer, keepRequestBody, sendFrame } from './http-server.ts';
+export type { BoundAddress, HttpServer, HttpServerOptions, KeepMemory } from './http-server.ts';
 export { HttpClient } from './http-client.ts';
 export { retainFreedMemory } from './retain-freed-memory.ts';
 export type { BinaryBody, CallOptions, HttpClientOptions } from './http-client.ts';

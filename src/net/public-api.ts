@@ -7,7 +7,8 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import { ShoalError, isShoalError } from '../core/errors.ts';
 import type { Column } from '../core/types/column.ts';
 import type { Value } from '../query/value.ts';
-import { REUSED_BODY, sendFrame } from './http-server.ts';
+import { REUSED_BODY, keepRequestBody, sendFrame } from './http-server.ts';
+import type { KeepMemory } from './http-server.ts';
 import { PUBLIC_PATHS, callOf, errorFrame, runTextOf, tokenOf } from './public-wire.ts';
 import { WIRE_CONTENT_TYPE, decodeFrame, encodeFrame } from './wire-frame.ts';
 import type { FrameContent } from './wire-frame.ts';
@@ -34,13 +35,15 @@ export interface Engine {
   call(user: string, name: string, args: readonly Value[]): Promise<Value>;
   /**
    * Appends whole columns (schema order) to a table; the number of rows written. The columns
-   * view the request's body, whose buffer takes another body once this resolves: keep none.
+   * view the request's body, whose buffer takes another body once this resolves: keep none,
+   * unless `keep` pinned it.
    */
   append(
     user: string,
     database: string,
     table: string,
     columns: readonly Column[],
+    keep: KeepMemory,
   ): Promise<number>;
 }
 
@@ -94,6 +97,7 @@ export function registerPublicApi(app: FastifyInstance, engine: Engine): void {
       db,
       table,
       columns.map((c) => c.column),
+      () => keepRequestBody(request),
     );
     return { rows };
   });

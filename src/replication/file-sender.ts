@@ -61,3 +61,45 @@ export async function sendFile(
     await handle.close();
   }
 }
+
+/**
+ * Writes `chunks` as the body of `response` (200, `contentType`, their length), each once the
+ * socket took the one before; stops early when the client goes. Resolves once the response
+ * finished (every byte handed to the operating system) or the client is gone: only then is
+ * the memory of the chunks no longer read.
+ */
+export async function sendChunks(
+  response: ServerResponse,
+  chunks: readonly Uint8Array[],
+  contentType: string,
+): Promise<void> {
+  const bytes = chunks.reduce((n, chunk) => n + chunk.byteLength, 0);
+  let gone = false;
+  let wake: (() => void) | undefined;
+  const onWake = (): void => wake?.();
+  const onClose = (): void => {
+    gone = true;
+    onWake();
+  };
+  response.on('close', onClose);
+  response.on('drain', onWake);
+  try {
+    response.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes) });
+    for (const chunk of chunks) {
+      if (gone) return;
+      if (!response.write(chunk)) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    }
+    if (gone) return;
+    const finished = new Promise<void>((resolve) => (wake = resolve));
+    response.once('finish', onWake);
+    response.end();
+    await finished;
+  } finally {
+    response.off('close', onClose);
+    response.off('drain', onWake);
+    response.off('finish', onWake);
+  }
+}

@@ -232,6 +232,16 @@ export class MasterReplication {
   async drain(timeoutMillis: number): Promise<void> {
     this.draining = true;
     this.notify();
+    try {
+      await this.awaitSlaves(timeoutMillis);
+    } finally {
+      // Positions are durable at each drop of tasks; a stop records the latest ones too.
+      this.state.atomically(() => this.putSlaves());
+    }
+  }
+
+  /** Waits as `drain` says, for at most `timeoutMillis`. */
+  private async awaitSlaves(timeoutMillis: number): Promise<void> {
     const deadline = Date.now() + timeoutMillis;
     for (;;) {
       const last = this.log.lastTaskId();
@@ -267,6 +277,8 @@ export class MasterReplication {
       const dropped = this.log.truncate(through);
       const freed = dropped.reduce((n, t) => n + t.weight, 0);
       this.queue = truncated(this.queue, through, freed);
+      // The positions that allowed the drop go with it: after a crash none is behind it.
+      this.putSlaves();
     });
   }
 
@@ -399,7 +411,7 @@ export class MasterReplication {
         this.state.records.putSync(RESYNC + request.slaveId, encodeRecord(result.reason));
         throw new ShoalError('RESYNC_REQUIRED', result.reason);
       case 'serve':
-        this.saveSlave(result.state, request.slaveId);
+        this.keepSlave(result.state, request.slaveId);
         return;
       default:
         unreachable(result);
@@ -411,6 +423,28 @@ export class MasterReplication {
     assert(channel !== undefined, 'a served slave is registered');
     this.state.records.putSync(SLAVE + slaveId, encodeRecord(channel));
     this.queue = state;
+  }
+
+  /**
+   * A served pull's position, durable only when the slave is new or moved: a durable write
+   * per pull held the controller's event loop for an fsync every few milliseconds. A position
+   * lost in a crash is safe, as the tasks it finished are dropped only by `truncate`, which
+   * records every slave's position with the drop; the slave's next pull brings it back.
+   */
+  private keepSlave(state: MasterQueueState, slaveId: string): void {
+    const known = this.queue.slaves.get(slaveId);
+    const channel = state.slaves.get(slaveId);
+    if (known === undefined || known.controller !== channel?.controller) {
+      this.saveSlave(state, slaveId);
+      return;
+    }
+    this.queue = state;
+  }
+
+  /** Every slave's position, inside the caller's LMDB transaction. */
+  private putSlaves(): void {
+    for (const channel of this.queue.slaves.values())
+      this.state.records.putSync(SLAVE + channel.slaveId, encodeRecord(channel));
   }
 
   private slaves(): SlaveChannel[] {

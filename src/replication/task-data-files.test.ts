@@ -268,4 +268,92 @@ describe('TaskDataFiles', () => {
     await files.write(6, [ints(6)]);
     expect((await readdir(dir)).sort()).toEqual(['5.task', '6.task']);
   });
+
+  describe('held in memory (no sync persistence)', () => {
+    /** The bytes `files` serves for `tid` from memory (undefined when it serves a file). */
+    async function fromMemory(files: TaskDataFiles, tid: number): Promise<Uint8Array | undefined> {
+      const source = await files.source(tid);
+      if (source.kind === 'file') {
+        await source.handle.close();
+        return undefined;
+      }
+      const bytes = Buffer.concat(source.chunks);
+      source.done();
+      return bytes;
+    }
+
+    it('serves held data from memory with the size and CRC-32 it reported, and writes no file', async () => {
+      const files = new TaskDataFiles(dir, false, TASK_DATA_FRAME_BYTES, 1 << 20);
+      const held = await files.write(3, [ints(1, 2), texts('a', 'b')]);
+      const bytes = await fromMemory(files, 3);
+      expect(bytes).toBeDefined();
+      expect(checkedTaskData(3, bytes as Uint8Array, held.crc32).length).toBe(held.bytes);
+      expect(await taskDataColumns(bytes as Uint8Array)).toEqual([ints(1, 2), texts('a', 'b')]);
+      expect(files.heldBytes).toBe(held.bytes);
+      expect(await files.list()).toEqual([3]);
+      expect(await readdir(dir).catch(() => [])).toEqual([]);
+      // Removed before it was due (every slave finished it): never written.
+      await files.remove(3);
+      await files.flush(0);
+      expect(files.heldBytes).toBe(0);
+      expect(await files.list()).toEqual([]);
+      expect(await readdir(dir).catch(() => [])).toEqual([]);
+    });
+
+    it('writes held data to its file once due, byte for byte, and then serves the file', async () => {
+      const files = new TaskDataFiles(dir, false, TASK_DATA_FRAME_BYTES, 1 << 20);
+      const held = await files.write(4, [ints(4, 5, 6)]);
+      const before = await fromMemory(files, 4);
+      await files.flush(60_000); // not due yet
+      expect(await readdir(dir).catch(() => [])).toEqual([]);
+      await files.flush(0);
+      expect(files.heldBytes).toBe(0);
+      expect(await fromMemory(files, 4)).toBeUndefined();
+      expect(Buffer.from(await streamed(files, 4))).toEqual(before);
+      expect(checkedTaskData(4, await streamed(files, 4), held.crc32).length).toBe(held.bytes);
+    });
+
+    it('writes a file at once past the bound, and everything at a stop', async () => {
+      const files = new TaskDataFiles(dir, false, TASK_DATA_FRAME_BYTES, 2000);
+      const large = Array.from({ length: 200 }, (_, i) => i); // ~1,300 B with the framing
+      await files.write(1, [ints(...large)]);
+      expect(await readdir(dir).catch(() => [])).toEqual([]);
+      await files.write(2, [ints(...large)]); // would pass 2,000 bytes held
+      expect(await readdir(dir)).toEqual(['2.task']);
+      expect((await files.list()).sort()).toEqual([1, 2]);
+      await files.flush();
+      expect((await readdir(dir)).sort()).toEqual(['1.task', '2.task']);
+      expect(files.heldBytes).toBe(0);
+    });
+
+    it('pins the memory held columns view until removed, and past a serve in progress', async () => {
+      const files = new TaskDataFiles(dir, false, TASK_DATA_FRAME_BYTES, 1 << 20);
+      const events: string[] = [];
+      await files.write(5, [ints(5)], () => {
+        events.push('kept');
+        return () => events.push('released');
+      });
+      expect(events).toEqual(['kept']);
+      const serving = await files.source(5);
+      await files.remove(5);
+      expect(events).toEqual(['kept']); // a slave still reads it
+      expect(serving.kind).toBe('memory');
+      if (serving.kind === 'memory') {
+        serving.done();
+        serving.done(); // a second call changes nothing
+      }
+      expect(events).toEqual(['kept', 'released']);
+      // Past the bound nothing is pinned: the file holds a copy.
+      const small = new TaskDataFiles(path.join(dir, 'small'), false, TASK_DATA_FRAME_BYTES, 10);
+      await small.write(6, [ints(6)], () => {
+        events.push('kept again');
+        return () => {};
+      });
+      expect(events).toEqual(['kept', 'released']);
+    });
+
+    it('never holds with sync persistence', () => {
+      expect(() => new TaskDataFiles(dir, true, TASK_DATA_FRAME_BYTES, 1)).toThrow(/never held/);
+    });
+  });
 });

@@ -2,14 +2,16 @@
 // master transaction under clusterReplicationWorkDir (SPEC §7.1.3): the appended columns as
 // consecutive wire frames of about TASK_DATA_FRAME_BYTES, so a slave applies a task of whatever
 // size frame by frame as it streams in (SPEC §8.7); a row delta as one frame. With sync persistence the file is durable (temp → fsync → rename → fsync
-// folder) before the transaction's decision; without it, it is renamed into place unsynced
-// and a crash may lose it (the slave then reports "missing task data"). A removed file is
-// kept as a spare that the next one is written over (SpareFiles).
+// folder) before the transaction's decision; without it, it may be held in memory for a while
+// (HeldTaskData) and is then renamed into place unsynced, and a crash may lose it (the slave
+// then reports "missing task data"). A removed file is kept as a spare that the next one is
+// written over (SpareFiles).
 
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { assert } from '../core/assert.ts';
 import { ShoalError } from '../core/errors.ts';
 import { columnLength } from '../core/types/column.ts';
 import type { Column } from '../core/types/column.ts';
@@ -28,10 +30,11 @@ import {
   encodeFrame,
   readFrameBytes,
 } from '../net/index.ts';
-import type { FrameReading } from '../net/index.ts';
+import type { FrameReading, KeepMemory } from '../net/index.ts';
 import { asDiskError, makeDirsDurably, TEMP_SUFFIX } from '../storage/durable-write.ts';
 import { fileBytesCrc32, fileBytesLength, nodeStorageFs } from '../storage/storage-fs.ts';
 import type { TaskDataRef } from './master-log.ts';
+import { HeldTaskData } from './held-task-data.ts';
 import { SpareFiles } from './spare-files.ts';
 import type { WireJson } from '../net/index.ts';
 
@@ -45,18 +48,54 @@ export class TaskDataFiles {
   private readonly known = new Set<string>();
   /** Removed files, written over by the next ones (SpareFiles says why). */
   readonly spares: SpareFiles;
+  /** Appends' data not written yet (only without sync persistence). */
+  private readonly held: HeldTaskData;
 
-  /** `frameBytes`: the target size of an append's frames (tests make it small). */
-  constructor(dir: string, sync: boolean, frameBytes = TASK_DATA_FRAME_BYTES) {
+  /**
+   * `frameBytes`: the target size of an append's frames (tests make it small). `holdBytes`:
+   * how much appended data may wait in memory before its file is written (0 without sync
+   * persistence writes every file at once; sync persistence never holds).
+   */
+  constructor(dir: string, sync: boolean, frameBytes = TASK_DATA_FRAME_BYTES, holdBytes = 0) {
+    assert(!sync || holdBytes === 0, 'durable task data is never held in memory');
     this.dir = dir;
     this.sync = sync;
     this.frameBytes = frameBytes;
     this.spares = new SpareFiles(dir, MAX_SPARE_TASK_DATA_FILES, MAX_SPARE_TASK_DATA_BYTES);
+    this.held = new HeldTaskData(holdBytes);
   }
 
-  /** Writes the columns appended by master transaction `tid`; their size and checksum. */
-  async write(tid: number, columns: readonly Column[]): Promise<TaskDataRef> {
-    return this.store(tid, encodeTaskFrames(columns, { tid }, this.frameBytes));
+  /**
+   * Records the columns appended by master transaction `tid`: their size and checksum. Held in
+   * memory when the bound allows (then `keep` pins the memory the columns view; without it
+   * they must be the caller's alone), else written to its file.
+   */
+  async write(tid: number, columns: readonly Column[], keep?: KeepMemory): Promise<TaskDataRef> {
+    const chunks = encodeTaskFrames(columns, { tid }, this.frameBytes);
+    const held = this.held.hold(tid, chunks, performance.now(), keep);
+    return held ?? this.store(tid, chunks);
+  }
+
+  /**
+   * Writes the files of data held for `holdMillis` or more (every held one when absent, as a
+   * stopping node does), then stops holding it. DISK_ERROR as `write`; what is not written
+   * stays held.
+   */
+  async flush(holdMillis?: number): Promise<void> {
+    const tids =
+      holdMillis === undefined ? this.held.tids() : this.held.due(performance.now(), holdMillis);
+    for (const tid of tids) {
+      const chunks = this.held.chunksOf(tid);
+      // Removed while an earlier one was written: no task needs it.
+      if (chunks === undefined) continue;
+      await this.store(tid, chunks);
+      this.held.drop(tid);
+    }
+  }
+
+  /** Bytes of task data held in memory now. */
+  get heldBytes(): number {
+    return this.held.heldBytes;
   }
 
   /**
@@ -107,6 +146,16 @@ export class TaskDataFiles {
   }
 
   /**
+   * What to serve of `tid`: its chunks while held in memory (`done` once sent), else its file
+   * as `open` gives it. TASK_DATA_MISSING if neither is there.
+   */
+  async source(tid: number): Promise<TaskDataSource> {
+    const held = this.held.read(tid);
+    if (held !== undefined) return { kind: 'memory', ...held };
+    return { kind: 'file', ...(await this.open(tid)) };
+  }
+
+  /**
    * `tid`'s file opened for reading, and its size: served without holding it in memory (the
    * fetching slave checks the CRC-32 of what arrives). The caller closes the handle.
    * TASK_DATA_MISSING if it is gone.
@@ -133,6 +182,7 @@ export class TaskDataFiles {
    * waits for now) may then read another task's bytes, which its CRC-32 check refuses.
    */
   async remove(tid: number): Promise<void> {
+    this.held.drop(tid);
     const file = this.path(tid);
     const bytes = await stat(file).then(
       (stats) => stats.size,
@@ -143,8 +193,8 @@ export class TaskDataFiles {
   }
 
   /**
-   * Transaction ids that have a file, or a temp file a crash left mid-write. The first call
-   * also removes the spare files a previous process left.
+   * Transaction ids that have data here: held in memory, a file, or a temp file a crash left
+   * mid-write. The first call also removes the spare files a previous process left.
    */
   async list(): Promise<number[]> {
     await this.spares.sweep();
@@ -154,13 +204,23 @@ export class TaskDataFiles {
       .filter((n) => n.endsWith(SUFFIX))
       .map((n) => Number(n.slice(0, -SUFFIX.length)))
       .filter((n) => Number.isSafeInteger(n));
-    return [...new Set(tids)];
+    return [...new Set([...tids, ...this.held.tids()])];
   }
 
   private path(tid: number): string {
     return path.join(this.dir, `${tid}${SUFFIX}`);
   }
 }
+
+/** Task data to serve: chunks held in memory, or an open file (see TaskDataFiles.source). */
+export type TaskDataSource =
+  | {
+      readonly kind: 'memory';
+      readonly chunks: readonly Uint8Array[];
+      /** Call once the chunks are sent (or the send gave up). */
+      readonly done: () => void;
+    }
+  | { readonly kind: 'file'; readonly bytes: number; readonly handle: FileHandle };
 
 /**
  * The fetched data of master transaction `tid` when its CRC-32 is `expectedCrc32` (what the

@@ -8,7 +8,7 @@ import { tokenOf } from '../net/public-wire.ts';
 import { RecentGrants } from '../cluster/auth/recent-grants.ts';
 import type { PeerClient } from '../cluster/internal-peer.ts';
 import { BodyBufferPool } from '../net/index.ts';
-import { sendFile } from './file-sender.ts';
+import { sendChunks, sendFile } from './file-sender.ts';
 import type { TaskDataFiles } from './task-data-files.ts';
 import type { DataNodeReplicationMetrics } from './replication-metrics.ts';
 
@@ -61,12 +61,23 @@ export function registerTaskDataRoute(
         `${TASK_DATA_PATH} needs ?tid=<transaction>&crc32=<checksum>`,
       );
     }
-    // Streamed from disk: a large backlog of fetches costs no memory here. The slave checks
-    // the CRC-32 (`crc32`) of what arrives, so a damaged file fails its task with the reason.
-    const { bytes, handle } = await files.open(tid);
-    metrics?.taskDataServed(bytes);
-    reply.hijack(); // written here; fastify still runs its onResponse hooks
+    // From memory while held, else streamed from disk: a large backlog of fetches costs no
+    // memory here. The slave checks the CRC-32 (`crc32`) of what arrives, so a damaged file
+    // fails its task with the reason.
+    const source = await files.source(tid);
     const type = 'application/octet-stream';
+    reply.hijack(); // written here; fastify still runs its onResponse hooks
+    if (source.kind === 'memory') {
+      metrics?.taskDataServed(source.chunks.reduce((n, chunk) => n + chunk.byteLength, 0));
+      try {
+        await sendChunks(reply.raw, source.chunks, type);
+      } finally {
+        source.done();
+      }
+      return;
+    }
+    const { bytes, handle } = source;
+    metrics?.taskDataServed(bytes);
     await sendFile(reply.raw, handle, bytes, type, buffers, SEND_BUFFER_BYTES, SEND_IN_FLIGHT);
   });
 }

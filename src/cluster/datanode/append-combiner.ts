@@ -12,12 +12,16 @@ import { MAX_COMBINED_BATCH_ROWS, MAX_WAITING_APPENDS } from '../../core/limits.
 import { rowsOfColumns } from '../../core/types/column.ts';
 import type { Column } from '../../core/types/column.ts';
 import { concatColumnSets } from '../../core/types/column-ops.ts';
+import type { KeepMemory } from '../../net/index.ts';
 import type { PlannedRows } from '../../storage/index.ts';
 
 /** How the coordinator commits a batch, and plans the rows of several appends joined. */
 export interface AppendCommitter {
-  /** Appends the planned rows as one transaction (all or nothing). */
-  commit(db: string, table: string, plan: PlannedRows): Promise<unknown>;
+  /**
+   * Appends the planned rows as one transaction (all or nothing); `keep` pins the memory the
+   * rows view when they are not the committer's alone.
+   */
+  commit(db: string, table: string, plan: PlannedRows, keep?: KeepMemory): Promise<unknown>;
   /** The plan of `columns` (checked rows, in the table's schema order) for `db`/`table`. */
   replan(db: string, table: string, columns: readonly Column[]): PlannedRows;
   /** Told after each committed batch, with the number of appends it held. */
@@ -26,6 +30,7 @@ export interface AppendCommitter {
 
 interface WaitingAppend extends BatchedAppend {
   readonly plan: PlannedRows;
+  readonly keep: KeepMemory | undefined;
   readonly resolve: (rows: number) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -50,9 +55,10 @@ export class AppendCombiner {
   /**
    * Appends `plan`'s rows (already checked, and the caller's privilege too) in this append's
    * own transaction or a shared one: its rows once committed. NODE_UNAVAILABLE when too many
-   * appends to the table wait already.
+   * appends to the table wait already. `keep` pins the memory the rows view (see
+   * ClusterCoordinator.append); appends that go together are joined into memory of their own.
    */
-  append(db: string, table: string, plan: PlannedRows): Promise<number> {
+  append(db: string, table: string, plan: PlannedRows, keep?: KeepMemory): Promise<number> {
     const key = JSON.stringify([db, table]);
     let batches = this.tables.get(key);
     if (batches === undefined) {
@@ -66,7 +72,7 @@ export class AppendCombiner {
     const own = batches;
     return new Promise<number>((resolve, reject) => {
       // Catalog entries are replaced, never changed: the same object is the same definition.
-      const arrival = own.arrive({ plan, rows, definition: plan.table, resolve, reject });
+      const arrival = own.arrive({ plan, keep, rows, definition: plan.table, resolve, reject });
       switch (arrival.kind) {
         case 'start':
           void this.drain(key, db, table, own, arrival.batch);
@@ -107,11 +113,11 @@ export class AppendCombiner {
   private async run(db: string, table: string, batch: readonly WaitingAppend[]): Promise<void> {
     try {
       const only = batch.length === 1 ? batch[0] : undefined;
-      const plan =
-        only !== undefined
-          ? only.plan
-          : this.committer.replan(db, table, joined(batch.map((waiting) => waiting.plan)));
-      await this.committer.commit(db, table, plan);
+      if (only !== undefined) await this.committer.commit(db, table, only.plan, only.keep);
+      else {
+        const plan = this.committer.replan(db, table, joined(batch.map((w) => w.plan)));
+        await this.committer.commit(db, table, plan);
+      }
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
       return;

@@ -9,6 +9,7 @@ import { rowsOfColumns } from '../../core/types/column.ts';
 import type { Column } from '../../core/types/column.ts';
 import { concatColumnSets, takeRows } from '../../core/types/column-ops.ts';
 import { columnsToFrame, concatBytes, encodeFrame } from '../../net/index.ts';
+import type { KeepMemory } from '../../net/index.ts';
 import type { SelectStatement, Statement } from '../../query/ast.ts';
 import type { FunctionRegistry } from '../../query/functions/registry.ts';
 import { finishSelect, planQuery } from '../../query/run-select.ts';
@@ -62,6 +63,12 @@ export interface CoordinatorOptions {
   readonly onAppendBatch?: (appends: number) => void;
 }
 
+/** How an append goes: an upsert on `upsertKeys`; `keep` as ClusterCoordinator.append says. */
+export interface AppendOptions {
+  readonly upsertKeys?: readonly string[];
+  readonly keep?: KeepMemory;
+}
+
 export class ClusterCoordinator {
   private readonly options: CoordinatorOptions;
   /** The streamed appends this node prepares: its own shares, and other coordinators'. */
@@ -74,7 +81,8 @@ export class ClusterCoordinator {
     this.options = options;
     this.streamed = new StreamedPrepares(options.store);
     this.combiner = new AppendCombiner(options.alias, {
-      commit: (db, table, plan) => this.commitAppend(db, table, plan),
+      commit: (db, table, plan, keep) =>
+        this.commitAppend(db, table, plan, keep === undefined ? {} : { keep }),
       replan: (db, table, columns) => this.planOf(db, table, columns),
       committed: (appends) => options.onAppendBatch?.(appends),
     });
@@ -108,7 +116,8 @@ export class ClusterCoordinator {
   /** A session on this node whose appends go through the cluster. */
   private localSession(user: string): QuerySession {
     return new QuerySession(this.options.store, this.options.functions, {
-      append: (db, table, columns, upsertKeys) => this.append(user, db, table, columns, upsertKeys),
+      append: (db, table, columns, upsertKeys) =>
+        this.append(user, db, table, columns, upsertKeys === undefined ? {} : { upsertKeys }),
       user,
     });
   }
@@ -192,19 +201,22 @@ export class ClusterCoordinator {
    * `upsertKeys`, upserts them (each owner upserts its partitions' rows). The rows written.
    * A small client append may share its transaction with other appends to the table that
    * arrive while one runs (group commit, AppendCombiner): it is still all or nothing.
+   * `options.keep` pins memory the columns view (a request body) for as long as a master holds
+   * them as task data after answering; without it the columns are the caller's alone.
    */
   async append(
     user: string,
     db: string,
     table: string,
     columns: readonly Column[],
-    upsertKeys?: readonly string[],
+    options: AppendOptions = {},
   ): Promise<number> {
     const plan = await this.checkedPlan(user, db, table, columns);
     const rows = rowsOfColumns(plan.columns);
+    const { upsertKeys, keep } = options;
     const combinable = upsertKeys === undefined && rows > 0 && rows <= MAX_COMBINED_APPEND_ROWS;
-    if (combinable) return this.combiner.append(db, table, plan);
-    return this.commitAppend(db, table, plan, upsertKeys);
+    if (combinable) return this.combiner.append(db, table, plan, keep);
+    return this.commitAppend(db, table, plan, options);
   }
 
   /** Appends (or upserts) the planned rows of `db`/`table` as one transaction: its rows. */
@@ -212,7 +224,7 @@ export class ClusterCoordinator {
     db: string,
     table: string,
     plan: PlannedRows,
-    upsertKeys?: readonly string[],
+    { upsertKeys, keep }: AppendOptions,
   ): Promise<number> {
     const begun = await this.begin(
       db,
@@ -220,7 +232,8 @@ export class ClusterCoordinator {
       plan.parts.map((part) => part.key),
     );
     // An upsert replicates as the row deltas its owners keep; an append as its rows.
-    const taskData = upsertKeys === undefined ? this.writeTaskData(begun, plan.columns) : null;
+    const taskData =
+      upsertKeys === undefined ? this.writeTaskData(begun, plan.columns, keep) : null;
     const deltas = upsertKeys !== undefined && begun.replicated === true;
     const tx = String(begun.tx);
     const prepares = [...sharesByOwner(plan, begun.owners)].map(async ([owner, share]) => {
@@ -524,14 +537,15 @@ export class ClusterCoordinator {
     return { kind: 'scalar', type: 'LONG', value: BigInt(rows) };
   }
 
-  /** On a master, a replicated append's rows written to its task data file (else null). */
+  /** On a master, a replicated append's rows recorded as its task data (else null). */
   private writeTaskData(
     begun: { readonly tx: number; readonly replicated?: boolean },
     columns: readonly Column[],
+    keep: KeepMemory | undefined,
   ): Promise<TaskDataRef> | null {
     const files = this.options.taskData;
     if (files === undefined || begun.replicated !== true) return null;
-    return files.write(begun.tx, columns);
+    return files.write(begun.tx, columns, keep);
   }
 
   /** Waits for every prepare, records the decision, then publishes or discards. */

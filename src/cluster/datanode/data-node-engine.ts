@@ -17,6 +17,7 @@ export function dataNodeEngine(node: DataNode): Engine {
       (await controller.json<{ user: string }>('/internal/authenticate', { token })).user,
     run: (user, text) => coordinator.run(user, text, parseStatements(text)),
     call: (user, name, args) => node.call(user, name, args),
-    append: (user, database, table, columns) => coordinator.append(user, database, table, columns),
+    append: (user, database, table, columns, keep) =>
+      coordinator.append(user, database, table, columns, { keep }),
   };
 }

@@ -4,6 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { ReplicationMode } from '../config/cluster-config.ts';
+import { TASK_DATA_HOLD_MILLIS } from '../../core/limits.ts';
 import type { TaskDataFiles } from '../../replication/task-data-files.ts';
 import { collectTaskData, registerTaskDataRoute } from '../../replication/task-data-routes.ts';
 import { ExecutionBoard, registerSlaveExecutor } from '../../replication/slave-executor.ts';
@@ -203,7 +204,11 @@ export class DataNode {
    * its locks are released now, not at the stream's idle timeout).
    */
   async resolvePrepared(): Promise<void> {
-    if (this.taskData !== undefined) await collectTaskData(this.taskData, this.controller);
+    if (this.taskData !== undefined) {
+      await collectTaskData(this.taskData, this.controller);
+      // What no slave finished after a while goes to its file (collected first: not written).
+      await this.taskData.flush(TASK_DATA_HOLD_MILLIS);
+    }
     for (const tx of this.store.preparedTransactions()) {
       const decision = await this.inquire(tx);
       if (decision === 'commit') await this.store.publish(tx);
@@ -233,6 +238,8 @@ export class DataNode {
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.compaction?.stop();
     await this.recovering;
+    // Task data held in memory is written before the process goes: a stop loses none.
+    await this.taskData?.flush();
     await Promise.all([this.controller.close(), ...[...this.peers.values()].map((p) => p.close())]);
     await this.store.close();
   }
