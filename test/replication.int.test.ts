@@ -4,6 +4,10 @@
 // FINISHED; replicated databases are read-only on the slave; kill -9 of the slave's nodes
 // applies no task twice.
 
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { request } from 'undici';
+import { parseMetrics, sampleValue } from '../src/net/metrics/test-support.ts';
 import {
   adminSession as login,
   eventually,
@@ -101,6 +105,40 @@ describe('cluster asynchronous replication of the seed tutorial', () => {
     await onMaster.run('create database "dfs://local_only" partitioned by VALUE(1..3)');
     expect(await scalar(onMaster, 'schema("dfs://local_only").clusterReplicationEnabled')).toBe(0);
   }, 300_000);
+
+  it("holds an append's task data in memory while the slave keeps up, writes it when the slave is away", async () => {
+    const workDir = path.join(master.dir, 'dn1', 'clusterReplication');
+    const inMemoryBytes = async (): Promise<number | undefined> => {
+      const text = await (await request(`${master.dataNodeUrls[0]}/metrics`)).body.text();
+      return sampleValue(parseMetrics(text), 'shoal_replication_task_data_in_memory_bytes', {});
+    };
+    const taskFiles = async (): Promise<string[]> =>
+      (await readdir(workDir).catch(() => [] as string[])).filter((n) => n.endsWith('.task'));
+    // The tutorial append's data was served from memory and dropped once the slave had it.
+    expect(await taskFiles()).toEqual([]);
+    await onMaster.run(`create table "${TUTORIAL_DB}"."away"(${SCHEMA}) partitioned by DateTime`);
+    await eventually(
+      () => scalar(onSlave, `existsTable("${TUTORIAL_DB}", "away")`),
+      (exists) => exists === 1,
+    );
+    await onSlave.run('rpc(getControllerAlias(), stopClusterReplication)');
+    const rows = tutorialColumns(2, 10);
+    await onMaster.append(TUTORIAL_DB, 'away', rows);
+    expect(await inMemoryBytes()).toBeGreaterThan(0);
+    // No slave finishes it: after about a second it goes to its file (unsynced).
+    await eventually(taskFiles, (names) => names.length === 1, 30_000);
+    expect(await inMemoryBytes()).toBe(0);
+    await onSlave.run('rpc(getControllerAlias(), startClusterReplication)');
+    await eventually(
+      () => scalar(onSlave, `exec count(*) from loadTable("${TUTORIAL_DB}", "away")`),
+      (count) => count === 2420,
+      60_000,
+    );
+    expect(await scalar(onSlave, `tableChecksum("${TUTORIAL_DB}", "away")`)).toBe(
+      formatChecksum(checksumColumns(rows)),
+    );
+    await eventually(taskFiles, (names) => names.length === 0, 30_000);
+  }, 180_000);
 
   it('keeps replicated databases read-only on the slave', async () => {
     const error = await onSlave

@@ -119,6 +119,12 @@ export const MAX_SPARE_TASK_DATA_BYTES = 256 << 20;
 export const MAX_HELD_TASK_DATA_BYTES = 128 << 20;
 /** How long held task data may wait for its slaves before it is written to its file. */
 export const TASK_DATA_HOLD_MILLIS = 1000;
+/**
+ * How often a master data node holding task data asks its controller which of it is still
+ * needed (a small request, only while something is held): a slave's finished task frees its
+ * memory for the next append within this.
+ */
+export const HELD_TASK_DATA_CHECK_MILLIS = 100;
 
 /**
  * Rows of an append a data node may combine with other appends to the same table into one

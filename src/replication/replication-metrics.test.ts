@@ -156,6 +156,13 @@ describe('slave controller and data node counters', () => {
     master.taskDataServed(66);
     const masterSamples = await scrape(onMaster);
     expect(sampleValue(masterSamples, 'shoal_replication_task_data_served_bytes_total')).toBe(1300);
+    expect(sampleValue(masterSamples, 'shoal_replication_task_data_in_memory_bytes')).toBe(0);
+    let inMemory = 5000;
+    master.watchTaskDataInMemory(() => inMemory);
+    expect(sampleValue(await scrape(onMaster), 'shoal_replication_task_data_in_memory_bytes')).toBe(
+      5000,
+    );
+    inMemory = 0;
     expect(sampleValue(masterSamples, 'shoal_replication_tasks_applied_total')).toBeUndefined();
 
     const onSlave = new MetricsRegistry({ alias: 'dn1', role: 'datanode' });
@@ -168,6 +175,9 @@ describe('slave controller and data node counters', () => {
     expect(sampleValue(slaveSamples, 'shoal_replication_apply_duration_seconds_sum')).toBe(0.5);
     expect(
       sampleValue(slaveSamples, 'shoal_replication_task_data_served_bytes_total'),
+    ).toBeUndefined();
+    expect(
+      sampleValue(slaveSamples, 'shoal_replication_task_data_in_memory_bytes'),
     ).toBeUndefined();
 
     const plain = new MetricsRegistry({ alias: 'dn1', role: 'datanode' });

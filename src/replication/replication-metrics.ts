@@ -189,6 +189,8 @@ export interface DataNodeReplicationMetrics {
    * `changeBytes` (negative once written).
    */
   taskDataHeld(changeBytes: number): void;
+  /** A master data node's task data held in memory, read at each scrape. */
+  watchTaskDataInMemory(bytes: () => number): void;
 }
 
 /**
@@ -220,6 +222,15 @@ export function dataNodeReplicationMetrics(
       : undefined;
   let held = 0;
   let peak = 0;
+  let inMemory = (): number => 0;
+  if (mode === 'master') {
+    metrics.gauge(
+      'shoal_replication_task_data_in_memory_bytes',
+      'Task data of replicated appends this master data node holds in memory and has not written to its file (clusterReplicationSyncPersistence=false).',
+      [],
+      () => [{ labels: {}, value: inMemory() }],
+    );
+  }
   if (mode === 'slave') {
     metrics.gauge(
       'shoal_replication_task_data_held_bytes',
@@ -239,6 +250,9 @@ export function dataNodeReplicationMetrics(
     taskDataHeld: (changeBytes) => {
       held += changeBytes;
       peak = Math.max(peak, held);
+    },
+    watchTaskDataInMemory: (bytes) => {
+      inMemory = bytes;
     },
     taskApplied: (seconds, tasks) => {
       applied?.inc(tasks);

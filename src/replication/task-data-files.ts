@@ -98,6 +98,11 @@ export class TaskDataFiles {
     return this.held.heldBytes;
   }
 
+  /** Transactions whose data is held in memory now. */
+  heldTids(): number[] {
+    return this.held.tids();
+  }
+
   /**
    * Writes `chunks` as the file of `tid` without joining them: temp → (fsync) → rename →
    * (fsync folder), the fsyncs only with sync persistence. DISK_ERROR names the file.

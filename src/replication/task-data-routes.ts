@@ -83,12 +83,16 @@ export function registerTaskDataRoute(
 }
 
 /**
- * Removes the task data files the master no longer needs (their tasks were finished by every
- * slave, or their transactions aborted). A controller that does not answer leaves them for
- * the next pass.
+ * Removes the task data the master no longer needs (their tasks were finished by every slave,
+ * or their transactions aborted): of `only` when given, else of every transaction with data
+ * here. A controller that does not answer leaves them for the next pass.
  */
-export async function collectTaskData(files: TaskDataFiles, controller: PeerClient): Promise<void> {
-  const tids = await files.list();
+export async function collectTaskData(
+  files: TaskDataFiles,
+  controller: PeerClient,
+  only?: readonly number[],
+): Promise<void> {
+  const tids = only ?? (await files.list());
   if (tids.length === 0) return;
   try {
     const { keep } = await controller.json<{ keep: number[] }>(

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { ReplicationMode } from '../config/cluster-config.ts';
-import { TASK_DATA_HOLD_MILLIS } from '../../core/limits.ts';
+import { HELD_TASK_DATA_CHECK_MILLIS, TASK_DATA_HOLD_MILLIS } from '../../core/limits.ts';
 import type { TaskDataFiles } from '../../replication/task-data-files.ts';
 import { collectTaskData, registerTaskDataRoute } from '../../replication/task-data-routes.ts';
 import { ExecutionBoard, registerSlaveExecutor } from '../../replication/slave-executor.ts';
@@ -92,6 +92,10 @@ export class DataNode {
   private readonly board: ExecutionBoard;
   private timer: NodeJS.Timeout | undefined;
   private recovering: Promise<void> = Promise.resolve();
+  /** Checks of the task data held in memory (a master without sync persistence). */
+  private heldTimer: NodeJS.Timeout | undefined;
+  private settling: Promise<void> = Promise.resolve();
+  private stopping = false;
   private readonly compactionOptions: DataNodeOptions['compaction'];
   private compaction: CompactionHandle | undefined;
 
@@ -159,6 +163,8 @@ export class DataNode {
     registerRpcRoute(app, (user, name, args) => this.call(user, name, args));
     if (this.taskData !== undefined) {
       registerTaskDataRoute(app, this.taskData, this.controller, this.replicationMetrics);
+      const files = this.taskData;
+      this.replicationMetrics?.watchTaskDataInMemory(() => files.heldBytes);
     }
     if (this.slaveExecution !== undefined) {
       registerSlaveExecutor(
@@ -192,9 +198,37 @@ export class DataNode {
       this.timer = setTimeout(() => void this.recovering.then(tick), this.recoveryIntervalMillis);
     };
     tick();
+    const files = this.taskData;
+    if (files !== undefined) {
+      const settle = (): void => {
+        if (this.stopping) return;
+        this.settling = files.heldBytes === 0 ? Promise.resolve() : this.settleHeld(files);
+        this.heldTimer = setTimeout(
+          () => void this.settling.then(settle),
+          HELD_TASK_DATA_CHECK_MILLIS,
+        );
+      };
+      settle();
+    }
     const compaction = this.compactionOptions;
     if (compaction !== undefined) {
       this.compaction = startCompaction(this.store, compaction.intervalMillis, compaction.onPass);
+    }
+  }
+
+  /**
+   * Drops the task data held in memory that no task needs any more (every slave finished it),
+   * so that the bound holds the next appends' rather than the last ones', then writes what
+   * waited TASK_DATA_HOLD_MILLIS to its file. A write that fails (DISK_ERROR) leaves the data
+   * held and served from memory, and is tried again at the next check; the appends that find
+   * the bound full then get the error.
+   */
+  private async settleHeld(files: TaskDataFiles): Promise<void> {
+    try {
+      await collectTaskData(files, this.controller, files.heldTids());
+      await files.flush(TASK_DATA_HOLD_MILLIS);
+    } catch (error) {
+      if (!isShoalError(error)) throw error;
     }
   }
 
@@ -204,11 +238,7 @@ export class DataNode {
    * its locks are released now, not at the stream's idle timeout).
    */
   async resolvePrepared(): Promise<void> {
-    if (this.taskData !== undefined) {
-      await collectTaskData(this.taskData, this.controller);
-      // What no slave finished after a while goes to its file (collected first: not written).
-      await this.taskData.flush(TASK_DATA_HOLD_MILLIS);
-    }
+    if (this.taskData !== undefined) await collectTaskData(this.taskData, this.controller);
     for (const tx of this.store.preparedTransactions()) {
       const decision = await this.inquire(tx);
       if (decision === 'commit') await this.store.publish(tx);
@@ -236,6 +266,9 @@ export class DataNode {
 
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
+    this.stopping = true;
+    if (this.heldTimer !== undefined) clearTimeout(this.heldTimer);
+    await this.settling;
     await this.compaction?.stop();
     await this.recovering;
     // Task data held in memory is written before the process goes: a stop loses none.
