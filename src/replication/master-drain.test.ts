@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isShoalError } from '../core/errors.ts';
 import type { CatalogChange } from '../storage/index.ts';
-import { MasterReplication } from './master-service.ts';
+import type { MasterReplication } from './master-service.ts';
 import type { PullRequest } from './master-service.ts';
-import { capturedLogger, tempControllerState } from './test-support.ts';
+import { capturedLogger, tempControllerState, testMaster, testPull } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -28,32 +28,14 @@ async function master(): Promise<{ master: MasterReplication; lines: Record<stri
   const { state, dispose } = await tempControllerState();
   cleanups.push(dispose);
   const { logger, lines } = capturedLogger();
-  const replication = new MasterReplication(
-    state,
-    {
-      slaveNum: 2,
-      chunkSize: 1000,
-      // A long interval: only the drain makes the master answer a pull before it.
-      intervalMillis: 60_000,
-      intervalOpers: 1000,
-      capacity: { limitWeight: -1, policy: 'block-operations' },
-    },
-    [{ alias: 'dn1', host: '127.0.0.1', port: 1 }],
-    { logger },
-  );
+  // A long interval: only the drain makes the master answer a pull before it.
+  const replication = testMaster(state, 60_000, { logger });
   replication.enableDatabase(DB, true, CREATE, 'dn1');
   return { master: replication, lines };
 }
 
 function pullOf(after: number, waitMillis = 5000): PullRequest {
-  return {
-    slaveId: 'slave@127.0.0.1:9',
-    controller: '127.0.0.1:9',
-    after,
-    finishedThrough: after,
-    maxWeight: 1_000_000,
-    waitMillis,
-  };
+  return testPull(after, waitMillis);
 }
 
 describe('a stopping master drains', () => {

@@ -7,9 +7,9 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CatalogChange } from '../storage/index.ts';
-import { MasterReplication } from './master-service.ts';
+import type { MasterReplication } from './master-service.ts';
 import type { PullRequest } from './master-service.ts';
-import { tableColumn, tempControllerState } from './test-support.ts';
+import { tableColumn, tempControllerState, testMaster, testPull } from './test-support.ts';
 import type { ControllerState } from '../cluster/controller/controller-state.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -27,28 +27,11 @@ const CREATE = {
 
 /** A master on `state` that hands out every task at once. */
 function masterOn(state: ControllerState): MasterReplication {
-  return new MasterReplication(
-    state,
-    {
-      slaveNum: 2,
-      chunkSize: 1000,
-      intervalMillis: 0,
-      intervalOpers: 1,
-      capacity: { limitWeight: -1, policy: 'block-operations' },
-    },
-    [{ alias: 'dn1', host: '127.0.0.1', port: 1 }],
-  );
+  return testMaster(state, 0);
 }
 
 function pullOf(after: number): PullRequest {
-  return {
-    slaveId: 'slave@127.0.0.1:9',
-    controller: '127.0.0.1:9',
-    after,
-    finishedThrough: after,
-    maxWeight: 1_000_000,
-    waitMillis: 0,
-  };
+  return testPull(after, 0);
 }
 
 /** The slave's finished position as `master` reports it. */

@@ -14,6 +14,8 @@ import { startTestCluster, TEST_ADMIN_PASSWORD } from '../cluster/process/test-c
 import type { TestCluster } from '../cluster/process/test-cluster.ts';
 import type { Value } from '../query/value.ts';
 import type { NodeEnvironment } from '../cluster/process/spawn-node.ts';
+import { MasterReplication } from './master-service.ts';
+import type { MasterObservers, PullRequest } from './master-service.ts';
 
 /** Overrides for a test cluster that replicates from the master whose controller is at `url`. */
 export function slaveOverrides(
@@ -197,4 +199,40 @@ export function capturedLogger(): { logger: Logger; lines: Record<string, unknow
     { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
   );
   return { logger, lines };
+}
+
+/**
+ * A MasterReplication on `state` with one source data node (dn1) and room for two slaves, for
+ * tests of the master service; `intervalMillis` as clusterReplicationIntervalMillis (with an
+ * operations threshold of 1000, a few DDL tasks wait for it).
+ */
+export function testMaster(
+  state: ControllerState,
+  intervalMillis: number,
+  observers: MasterObservers = {},
+): MasterReplication {
+  return new MasterReplication(
+    state,
+    {
+      slaveNum: 2,
+      chunkSize: 1000,
+      intervalMillis,
+      intervalOpers: 1000,
+      capacity: { limitWeight: -1, policy: 'block-operations' },
+    },
+    [{ alias: 'dn1', host: '127.0.0.1', port: 1 }],
+    observers,
+  );
+}
+
+/** A slave's pull (or report) holding and having finished every task through `after`. */
+export function testPull(after: number, waitMillis: number): PullRequest {
+  return {
+    slaveId: 'slave@127.0.0.1:9',
+    controller: '127.0.0.1:9',
+    after,
+    finishedThrough: after,
+    maxWeight: 1_000_000,
+    waitMillis,
+  };
 }
