@@ -57,6 +57,38 @@ describe('scheme kinds', () => {
     expect([...rowPartition]).toEqual([1, 0, 2, 0]);
   });
 
+  it('gives each call its own answer while it reuses its working arrays', () => {
+    const day = (d: number): number => JAN_1 + d * 86400;
+    const first = assignPartitions(YEAR_2023, [columnOf('DATETIME', [day(3), day(1)])], DB);
+    const converted = columnOf('DATETIME', [day(9), day(9), day(9)]);
+    // One partition: every index is 0; then a larger write, then a smaller one again.
+    const one = assignPartitions(YEAR_2023, [converted], DB);
+    const larger = assignPartitions(
+      YEAR_2023,
+      [
+        columnOf(
+          'DATETIME',
+          Array.from({ length: 50 }, (_, i) => day(i % 5)),
+        ),
+      ],
+      DB,
+    );
+    const last = assignPartitions(YEAR_2023, [columnOf('DATETIME', [day(2), day(7)])], DB);
+    expect([first.keys, [...first.rowPartition]]).toEqual([
+      ['20230102', '20230104'],
+      [1, 0],
+    ]);
+    expect([one.keys, [...one.rowPartition]]).toEqual([['20230110'], [0, 0, 0]]);
+    expect(larger.keys).toHaveLength(5);
+    expect([...larger.rowPartition].slice(0, 6)).toEqual([0, 1, 2, 3, 4, 0]);
+    expect([last.keys, [...last.rowPartition]]).toEqual([
+      ['20230103', '20230108'],
+      [0, 1],
+    ]);
+    // The converted column itself is left as it was.
+    expect([...(converted.data as Int32Array)]).toEqual([day(9), day(9), day(9)]);
+  });
+
   it('VALUE over DATE with DATE, TIMESTAMP and NANOTIMESTAMP columns', () => {
     expect(rowKeys(YEAR_2023, [columnOf('DATE', [19365])])).toEqual(['20230108']);
     expect(rowKeys(YEAR_2023, [columnOf('TIMESTAMP', [BigInt(JAN_1) * 1000n + 1n])])).toEqual([

@@ -42,10 +42,13 @@ export function requireCoercion(from: ColumnType, to: ColumnType): Coercion {
   return coercion;
 }
 
-/** `column` in the scheme type `to` (itself when no conversion is needed); TYPE_MISMATCH if impossible. */
-export function coerceColumn(column: Column, to: ColumnType): Column {
+/**
+ * `column` in the scheme type `to` (itself when no conversion is needed); TYPE_MISMATCH if
+ * impossible. `into` as convertTemporalColumn takes it.
+ */
+export function coerceColumn(column: Column, to: ColumnType, into?: Int32Array): Column {
   return requireCoercion(column.type, to) === 'temporal'
-    ? convertTemporalColumn(column, to)
+    ? convertTemporalColumn(column, to, into)
     : column;
 }
 

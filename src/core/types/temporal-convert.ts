@@ -348,9 +348,10 @@ function fastInt64(
 /**
  * Converts a temporal column into `to` (see convertTemporalValue for the rules per value).
  * Returns `column` itself when the types are equal. Throws ShoalError TYPE_MISMATCH for an
- * unsupported pair, naming both types.
+ * unsupported pair, naming both types. With `into` (at least as long as the column), a 32-bit
+ * result is written into its start instead of new memory: the caller's to reuse.
  */
-export function convertTemporalColumn(column: Column, to: ColumnType): Column {
+export function convertTemporalColumn(column: Column, to: ColumnType, into?: Int32Array): Column {
   if (column.type === to) return column;
   const steps = requirePlan(column.type, to);
   const source = column.data;
@@ -359,7 +360,10 @@ export function convertTemporalColumn(column: Column, to: ColumnType): Column {
     throw new ShoalError('TYPE_MISMATCH', `cannot convert ${column.type} to ${to}`);
   }
   if (target.kind === 'int32') {
-    const out = new Int32Array(source.length);
+    const out =
+      into !== undefined && into.length >= source.length
+        ? into.subarray(0, source.length)
+        : new Int32Array(source.length);
     if (source instanceof Int32Array) int32ToInt32(source, out, steps);
     else int64ToInt32(source, out, steps);
     return { type: target.type, data: out };
