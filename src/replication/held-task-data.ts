@@ -64,11 +64,6 @@ export class HeldTaskData {
     return ref;
   }
 
-  /** Whether `tid`'s data is held. */
-  has(tid: number): boolean {
-    return this.entries.has(tid);
-  }
-
   /** Held transaction ids. */
   tids(): number[] {
     return [...this.entries.keys()];

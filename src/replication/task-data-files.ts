@@ -53,8 +53,8 @@ export class TaskDataFiles {
 
   /**
    * `frameBytes`: the target size of an append's frames (tests make it small). `holdBytes`:
-   * how much appended data may wait in memory before its file is written (0 without sync
-   * persistence writes every file at once; sync persistence never holds).
+   * how much appended data may wait in memory before its file is written; with 0 every file
+   * is written at once, which sync persistence requires.
    */
   constructor(dir: string, sync: boolean, frameBytes = TASK_DATA_FRAME_BYTES, holdBytes = 0) {
     assert(!sync || holdBytes === 0, 'durable task data is never held in memory');
