@@ -154,6 +154,22 @@ describe('pull', () => {
     expect(pull(state, request('s1', 4)).kind).toBe('serve');
   });
 
+  it('serves a pull that left before the report which allowed a drop, and arrives after it', () => {
+    // s1 holds tasks 1–4 and finished 3; it reports 4 finished while a pull that says 3 is
+    // still on its way. The report lets the master drop 1–4.
+    let state = served(pull(withTasks([1, 1, 1, 1, 1]), request('s1', 4, 3)));
+    state = served(pull(state, request('s1', 4, 4)));
+    state = truncated(state, truncateThrough(state), 4);
+    expect(state.firstRetainedTaskId).toBe(5);
+    const late = pull(state, request('s1', 4, 3));
+    expect(late.kind).toBe('serve');
+    expect(late.state.slaves.get('s1')).toMatchObject({ pulledThrough: 4, finishedThrough: 4 });
+    // A slave that holds less than the master dropped is told to resync, whatever it finished.
+    const behind = pull(state, request('s1', 3, 3));
+    expect(behind.kind).toBe('resync');
+    if (behind.kind === 'resync') expect(behind.reason).toContain('holds tasks only through 3');
+  });
+
   it('serves a new slave when nothing was truncated yet, at the boundary', () => {
     let state = served(pull(withTasks([1, 1, 1]), request('s1', 2)));
     state = truncated(state, 2, 2);

@@ -167,14 +167,19 @@ export function pull(state: MasterQueueState, request: PullRequest): PullResult 
     const reason = `bad pull from slave ${request.slaveId}: finished through ${request.finishedThrough} but holds only through ${request.after}`;
     return { kind: 'refused', state, reason };
   }
-  // The checks use what the slave holds now: a slave that lost state must not skip tasks.
+  // What the slave holds is taken from the pull: a slave that lost state must not skip tasks.
+  // What it finished may be known better here: a pull sent before the slave's last report
+  // can arrive after it, and after the drop that report allowed (its tasks are finished).
   const first = state.firstRetainedTaskId;
+  const finished = Math.max(known?.finishedThrough ?? 0, request.finishedThrough);
   const resync =
     request.after > state.lastTaskId
       ? `full resync required: slave ${request.slaveId} holds tasks through ${request.after} but the master recorded only through ${state.lastTaskId}`
-      : request.finishedThrough + 1 < first
-        ? `full resync required: slave ${request.slaveId} finished tasks through ${request.finishedThrough} but the master holds only tasks from ${first}`
-        : undefined;
+      : request.after + 1 < first
+        ? `full resync required: slave ${request.slaveId} holds tasks only through ${request.after} but the master holds only tasks from ${first}`
+        : finished + 1 < first
+          ? `full resync required: slave ${request.slaveId} finished tasks through ${finished} but the master holds only tasks from ${first}`
+          : undefined;
   if (resync !== undefined) {
     // A new generation: the slave will copy a snapshot at first - 1 or later, so the log is
     // held from `first` on for it, whatever it claimed before.
