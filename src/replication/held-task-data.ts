@@ -9,6 +9,7 @@
 import { assert } from '../core/assert.ts';
 import { fileBytesCrc32, fileBytesLength } from '../storage/storage-fs.ts';
 import type { KeepMemory } from '../net/index.ts';
+import type { ChunkCrcs } from '../storage/index.ts';
 import type { TaskDataRef } from './master-log.ts';
 
 interface HeldEntry {
@@ -39,18 +40,20 @@ export class HeldTaskData {
   /**
    * Holds `chunks` as the data of `tid`: its size and CRC-32, or null when they do not fit in
    * the bound (the caller writes the file then). `keep` pins the memory the chunks view;
-   * without it they must view memory nothing else reuses.
+   * without it they must view memory nothing else reuses. `crcs` remembers each chunk's
+   * CRC-32 for the write's segments (the same column bytes, see ChunkCrcs).
    */
   hold(
     tid: number,
     chunks: readonly Uint8Array[],
     nowMillis: number,
     keep?: KeepMemory,
+    crcs?: ChunkCrcs,
   ): TaskDataRef | null {
     assert(!this.entries.has(tid), `task data of transaction ${tid} is held once`);
     const bytes = fileBytesLength(chunks);
     if (this.bytes + bytes > this.maxBytes) return null;
-    const ref = { bytes, crc32: fileBytesCrc32(chunks) };
+    const ref = { bytes, crc32: crcs?.remember(chunks) ?? fileBytesCrc32(chunks) };
     const release = keep?.() ?? (() => {});
     this.entries.set(tid, {
       chunks,

@@ -22,6 +22,7 @@ import {
   MAX_TASK_DATA_FRAME_BYTES,
   TASK_DATA_FRAME_BYTES,
 } from '../core/limits.ts';
+import type { ChunkCrcs } from '../storage/index.ts';
 import type { RowDelta } from '../storage/row-delta.ts';
 import {
   columnsFromFrame,
@@ -68,11 +69,17 @@ export class TaskDataFiles {
   /**
    * Records the columns appended by master transaction `tid`: their size and checksum. Held in
    * memory when the bound allows (then `keep` pins the memory the columns view; without it
-   * they must be the caller's alone), else written to its file.
+   * they must be the caller's alone, and `crcs` remembers the checksums of their bytes for
+   * the write's segments), else written to its file.
    */
-  async write(tid: number, columns: readonly Column[], keep?: KeepMemory): Promise<TaskDataRef> {
+  async write(
+    tid: number,
+    columns: readonly Column[],
+    keep?: KeepMemory,
+    crcs?: ChunkCrcs,
+  ): Promise<TaskDataRef> {
     const chunks = encodeTaskFrames(columns, { tid }, this.frameBytes);
-    const held = this.held.hold(tid, chunks, performance.now(), keep);
+    const held = this.held.hold(tid, chunks, performance.now(), keep, crcs);
     return held ?? this.store(tid, chunks);
   }
 

@@ -54,3 +54,4 @@ export { compactAll, compactPartition, startCompaction } from './compaction.ts';
 export type { CompactionHandle, CompactionPass } from './compaction.ts';
 export { conformColumns, planRows, splitByPartition } from './write-rows.ts';
 export type { PartitionRows, PlannedRows } from './write-rows.ts';
+export { ChunkCrcs } from './chunk-crcs.ts';

@@ -14,6 +14,7 @@ import type { CommitKind } from '../core/operation-type.ts';
 import { applyChanges } from './apply-changes.ts';
 import type { CatalogState } from './catalog.ts';
 import type { CatalogPersistence } from './catalog-persistence.ts';
+import type { ChunkCrcs } from './chunk-crcs.ts';
 import { openLmdbCatalog } from './catalog-persistence.ts';
 import type { AddedSegment, CatalogChange, CommitEffects } from './commit-effects.ts';
 import { makeDirsDurably } from './durable-write.ts';
@@ -239,9 +240,10 @@ export class Store implements Writer {
   /**
    * A writer that prepares its write under cluster transaction `transaction` instead of
    * committing it (INVALID_ARGUMENT for a malformed id; its write fails with INVALID_ARGUMENT
-   * when the transaction already prepared or published a write on this store).
+   * when the transaction already prepared or published a write on this store). With `crcs`,
+   * segment checksums are combined from the CRC-32s it remembers where they cover the bytes.
    */
-  preparing(transaction: string): Writer {
+  preparing(transaction: string, crcs?: ChunkCrcs): Writer {
     checkTransactionId(transaction);
     const latest = () => this.state;
     return {
@@ -251,7 +253,7 @@ export class Store implements Writer {
         return latest();
       },
       write: (owner, locks, body, lockMore) =>
-        this.prepare(transaction, owner, locks, body, lockMore),
+        this.prepare(transaction, owner, locks, body, lockMore, crcs),
     };
   }
 
@@ -347,6 +349,7 @@ export class Store implements Writer {
     locks: readonly LockRequest[],
     body: (context: WriteContext) => Promise<WritePlan>,
     lockMore: ((state: CatalogState) => readonly LockRequest[]) | undefined,
+    crcs?: ChunkCrcs,
   ): Promise<RanWrite> {
     this.assertOpen();
     const release = await this.locks.acquire(locks, owner);
@@ -360,7 +363,7 @@ export class Store implements Writer {
         taken.push(...more);
       }
       this.assertOpen();
-      const plan = await body(this.context(files));
+      const plan = await body(this.context(files, crcs));
       // Every file is in place and durable before the plan that names them is.
       await files.settle();
       this.assertOpen();
@@ -386,13 +389,14 @@ export class Store implements Writer {
     locks: readonly LockRequest[],
     body: (context: WriteContext) => Promise<WritePlan>,
     lockMore: ((state: CatalogState) => readonly LockRequest[]) | undefined,
+    crcs: ChunkCrcs | undefined,
   ): Promise<CommitEffects> {
     this.assertOpen();
     this.transactions.begin(transaction);
     const preparedOwner = `${owner} prepared as ${transaction}`;
     let ran: RanWrite;
     try {
-      ran = await this.run(preparedOwner, locks, body, lockMore);
+      ran = await this.run(preparedOwner, locks, body, lockMore, crcs);
     } catch (error) {
       this.transactions.end(transaction);
       throw error;
@@ -423,7 +427,7 @@ export class Store implements Writer {
     return { ...effectsOf(ran.plan, PREPARED_TX_ID), prepared: transaction };
   }
 
-  private context(files: StagedFiles): WriteContext {
+  private context(files: StagedFiles, crcs?: ChunkCrcs): WriteContext {
     return {
       state: this.state,
       newId: () => this.nextId++,
@@ -434,7 +438,7 @@ export class Store implements Writer {
         await files.makeDirs(path.dirname(file));
         // The checksum is taken while the bytes are written (both only read them).
         const written = files.write(file, chunks);
-        const crc = fileBytesCrc32(chunks);
+        const crc = crcs?.crcOf(chunks) ?? fileBytesCrc32(chunks);
         await written;
         const rows = columns.length === 0 ? 0 : columnRows(columns);
         return { id, rows, bytes: fileBytesLength(chunks), crc32: crc };

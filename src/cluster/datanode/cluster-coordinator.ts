@@ -18,7 +18,14 @@ import { QuerySession } from '../../query/session.ts';
 import { readingContext } from '../../query/statement-context.ts';
 import { VOID } from '../../query/value.ts';
 import type { Value } from '../../query/value.ts';
-import { append, conformColumns, planRows, splitByPartition, upsert } from '../../storage/index.ts';
+import {
+  append,
+  ChunkCrcs,
+  conformColumns,
+  planRows,
+  splitByPartition,
+  upsert,
+} from '../../storage/index.ts';
 import type { PlannedRows, Store } from '../../storage/index.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { PeerClient } from '../internal-peer.ts';
@@ -231,15 +238,17 @@ export class ClusterCoordinator {
       table,
       plan.parts.map((part) => part.key),
     );
-    // An upsert replicates as the row deltas its owners keep; an append as its rows.
+    // An upsert replicates as the row deltas its owners keep; an append as its rows. Their
+    // checksum is taken first and remembered: this node's segments hold the same bytes.
+    const crcs = new ChunkCrcs();
     const taskData =
-      upsertKeys === undefined ? this.writeTaskData(begun, plan.columns, keep) : null;
+      upsertKeys === undefined ? this.writeTaskData(begun, plan.columns, keep, crcs) : null;
     const deltas = upsertKeys !== undefined && begun.replicated === true;
     const tx = String(begun.tx);
     const prepares = [...sharesByOwner(plan, begun.owners)].map(async ([owner, share]) => {
       // This node's own share is prepared in process: no encoding, no HTTP.
       if (owner === this.options.alias) {
-        const writer = this.options.store.preparing(tx);
+        const writer = this.options.store.preparing(tx, crcs);
         const effects =
           upsertKeys === undefined
             ? await append(writer, db, table, share.columns, share.plan)
@@ -542,10 +551,11 @@ export class ClusterCoordinator {
     begun: { readonly tx: number; readonly replicated?: boolean },
     columns: readonly Column[],
     keep: KeepMemory | undefined,
+    crcs: ChunkCrcs,
   ): Promise<TaskDataRef> | null {
     const files = this.options.taskData;
     if (files === undefined || begun.replicated !== true) return null;
-    return files.write(begun.tx, columns, keep);
+    return files.write(begun.tx, columns, keep, crcs);
   }
 
   /** Waits for every prepare, records the decision, then publishes or discards. */
