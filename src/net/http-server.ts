@@ -182,7 +182,7 @@ function addFrameBodyParser(app: FastifyInstance, maxRequestBytes: number): void
   });
 }
 
-/** The keeps of a request's body: how many, and how to give the buffer back once none is. */
+/** The keeps of a request's body: their count, and how to give the buffer back at zero. */
 interface BodyKeeps {
   count: number;
   /** Set once the answer is sent. */

@@ -103,9 +103,12 @@ export class HeldTaskData {
     return out;
   }
 
-  /** `tid`'s chunks (to write its file), if held. */
-  chunksOf(tid: number): readonly Uint8Array[] | undefined {
-    return this.entries.get(tid)?.chunks;
+  /** `tid`'s chunks and their CRC-32 (to write its file), if held. */
+  dataOf(
+    tid: number,
+  ): { readonly chunks: readonly Uint8Array[]; readonly crc32: number } | undefined {
+    const entry = this.entries.get(tid);
+    return entry === undefined ? undefined : { chunks: entry.chunks, crc32: entry.ref.crc32 };
   }
 
   /** Stops holding `tid` (its file is written, or no task needs it); frees what it pinned. */

@@ -92,10 +92,10 @@ export class TaskDataFiles {
     const tids =
       holdMillis === undefined ? this.held.tids() : this.held.due(performance.now(), holdMillis);
     for (const tid of tids) {
-      const chunks = this.held.chunksOf(tid);
+      const held = this.held.dataOf(tid);
       // Removed while an earlier one was written: no task needs it.
-      if (chunks === undefined) continue;
-      await this.store(tid, chunks);
+      if (held === undefined) continue;
+      await this.store(tid, held.chunks, held.crc32);
       this.held.drop(tid);
     }
   }
@@ -114,13 +114,18 @@ export class TaskDataFiles {
    * Writes `chunks` as the file of `tid` without joining them: temp → (fsync) → rename →
    * (fsync folder), the fsyncs only with sync persistence. DISK_ERROR names the file.
    */
-  private async store(tid: number, chunks: readonly Uint8Array[]): Promise<TaskDataRef> {
+  private async store(
+    tid: number,
+    chunks: readonly Uint8Array[],
+    knownCrc32?: number,
+  ): Promise<TaskDataRef> {
     const file = this.path(tid);
     const temp = `${file}${TEMP_SUFFIX}`;
     try {
       if (this.sync) await makeDirsDurably(nodeStorageFs, this.dir, this.known);
       else await mkdir(this.dir, { recursive: true });
-      const crc = await this.writeTemp(temp, chunks, await this.spares.take(temp));
+      const overSpare = await this.spares.take(temp);
+      const crc = await this.writeTemp(temp, chunks, overSpare, knownCrc32);
       await rename(temp, file);
       if (this.sync) await nodeStorageFs.fsyncDir(this.dir);
       return { bytes: fileBytesLength(chunks), crc32: crc };
@@ -131,18 +136,19 @@ export class TaskDataFiles {
 
   /**
    * Writes `chunks` as `temp` (over the spare file renamed to it when `overSpare`, cut to its
-   * new size), fsynced with sync persistence: their CRC-32, taken while the bytes are written
-   * (both only read them).
+   * new size), fsynced with sync persistence: their CRC-32 (`knownCrc32` when the caller took
+   * it already), taken while the bytes are written (both only read them).
    */
   private async writeTemp(
     temp: string,
     chunks: readonly Uint8Array[],
     overSpare: boolean,
+    knownCrc32: number | undefined,
   ): Promise<number> {
     const handle = await open(temp, overSpare ? 'r+' : 'w');
     try {
       const written = handle.writev(chunks as Uint8Array[], 0);
-      const crc = fileBytesCrc32(chunks);
+      const crc = knownCrc32 ?? fileBytesCrc32(chunks);
       await written;
       if (overSpare) await handle.truncate(fileBytesLength(chunks));
       if (this.sync) await handle.sync();

@@ -35,7 +35,7 @@ export class ChunkCrcs {
 
   /**
    * The CRC-32 of `chunks` in order: a chunk that remembered ranges cover exactly, end to end,
-   * is combined from theirs; any other is read.
+   * is combined from theirs; every other chunk is read.
    */
   crcOf(chunks: readonly Uint8Array[]): number {
     let total = 0;

@@ -7,6 +7,8 @@ import type { ReplicationMode } from '../config/cluster-config.ts';
 import { HELD_TASK_DATA_CHECK_MILLIS, TASK_DATA_HOLD_MILLIS } from '../../core/limits.ts';
 import type { TaskDataFiles } from '../../replication/task-data-files.ts';
 import { collectTaskData, registerTaskDataRoute } from '../../replication/task-data-routes.ts';
+import { startRepeating } from './repeating.ts';
+import type { Repeating } from './repeating.ts';
 import { ExecutionBoard, registerSlaveExecutor } from '../../replication/slave-executor.ts';
 import type { DataNodeReplicationMetrics } from '../../replication/replication-metrics.ts';
 import {
@@ -90,12 +92,9 @@ export class DataNode {
   private readonly replicationMetrics: DataNodeReplicationMetrics | undefined;
   /** The replication workers of a slave data node. */
   private readonly board: ExecutionBoard;
-  private timer: NodeJS.Timeout | undefined;
-  private recovering: Promise<void> = Promise.resolve();
+  private recovery: Repeating | undefined;
   /** Checks of the task data held in memory (a master without sync persistence). */
-  private heldTimer: NodeJS.Timeout | undefined;
-  private settling: Promise<void> = Promise.resolve();
-  private stopping = false;
+  private settling: Repeating | undefined;
   private readonly compactionOptions: DataNodeOptions['compaction'];
   private compaction: CompactionHandle | undefined;
 
@@ -193,22 +192,10 @@ export class DataNode {
    * compaction when the options ask for it.
    */
   start(): void {
-    const tick = (): void => {
-      this.recovering = this.resolvePrepared();
-      this.timer = setTimeout(() => void this.recovering.then(tick), this.recoveryIntervalMillis);
-    };
-    tick();
+    this.recovery = startRepeating(() => this.resolvePrepared(), this.recoveryIntervalMillis);
     const files = this.taskData;
     if (files !== undefined) {
-      const settle = (): void => {
-        if (this.stopping) return;
-        this.settling = files.heldBytes === 0 ? Promise.resolve() : this.settleHeld(files);
-        this.heldTimer = setTimeout(
-          () => void this.settling.then(settle),
-          HELD_TASK_DATA_CHECK_MILLIS,
-        );
-      };
-      settle();
+      this.settling = startRepeating(() => this.settleHeld(files), HELD_TASK_DATA_CHECK_MILLIS);
     }
     const compaction = this.compactionOptions;
     if (compaction !== undefined) {
@@ -217,13 +204,14 @@ export class DataNode {
   }
 
   /**
-   * Drops the task data held in memory that no task needs any more (every slave finished it),
+   * Drops the task data held in memory that no task needs now (every slave finished it),
    * so that the bound holds the next appends' rather than the last ones', then writes what
    * waited TASK_DATA_HOLD_MILLIS to its file. A write that fails (DISK_ERROR) leaves the data
    * held and served from memory, and is tried again at the next check; the appends that find
    * the bound full then get the error.
    */
   private async settleHeld(files: TaskDataFiles): Promise<void> {
+    if (files.heldBytes === 0) return;
     try {
       await collectTaskData(files, this.controller, files.heldTids());
       await files.flush(TASK_DATA_HOLD_MILLIS);
@@ -265,12 +253,9 @@ export class DataNode {
   }
 
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.stopping = true;
-    if (this.heldTimer !== undefined) clearTimeout(this.heldTimer);
-    await this.settling;
+    await this.recovery?.stop();
+    await this.settling?.stop();
     await this.compaction?.stop();
-    await this.recovering;
     // Task data held in memory is written before the process goes: a stop loses none.
     await this.taskData?.flush();
     await Promise.all([this.controller.close(), ...[...this.peers.values()].map((p) => p.close())]);
